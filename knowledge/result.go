@@ -1,0 +1,46 @@
+package knowledge
+
+import "time"
+
+// Verdict says how far a Result can be trusted as an answer.
+type Verdict string
+
+const (
+	// VerdictAnswer: the best hit answers the question; show it as the answer.
+	VerdictAnswer Verdict = "answer"
+	// VerdictSuggest: related entries exist but the match is weak; say so and offer a ticket.
+	VerdictSuggest Verdict = "suggest"
+	// VerdictNone: nothing relevant; open a ticket.
+	VerdictNone Verdict = "none"
+)
+
+// Hit is one ranked passage.
+type Hit struct {
+	ID        string    `json:"id"`
+	Title     string    `json:"title"`
+	Snippet   string    `json:"snippet"` // HTML-escaped original text with <mark>…</mark> around matched words
+	Text      string    `json:"text"`
+	Document  string    `json:"document"`
+	Article   string    `json:"article"`
+	Source    string    `json:"source"`
+	Lang      string    `json:"lang"`
+	Topic     string    `json:"topic"`
+	Effective time.Time `json:"effective,omitzero"`
+	Expires   time.Time `json:"expires,omitzero"`
+	Reviewed  time.Time `json:"reviewed,omitzero"`
+	Score     float64   `json:"score"`
+}
+
+// Result is the answer to one search.
+type Result struct {
+	Query   string  `json:"query"`
+	Verdict Verdict `json:"confidence"`
+	Hits    []Hit   `json:"hits"`
+}
+
+// Options tune one search; the zero value is valid.
+type Options struct {
+	Limit int    // hits to return; 0 means 5
+	Lang  string // prefer entries in this language ("vi", "en"); "" means any
+	Topic string // restrict to a topic; "" means all
+}
