@@ -1,0 +1,110 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Command is one entry of the command menu a channel publishes (Telegram's
+// setMyCommands): Name without the slash, Description in the menu's language.
+type Command struct {
+	Name        string `json:"command"`
+	Description string `json:"description"`
+}
+
+// cmdID is what a command does; several names (Vietnamese words, English
+// aliases) map to one id.
+type cmdID int
+
+const (
+	cmdUnknown cmdID = iota
+	cmdStart
+	cmdHelp
+	cmdAsk
+	cmdTicket
+	cmdTickets
+	cmdRegister
+	cmdLang
+	cmdCancel
+)
+
+// commandNames maps every accepted name (lower case, tone marks folded) to
+// its command.
+var commandNames = map[string]cmdID{
+	"start":     cmdStart,
+	"batdau":    cmdStart,
+	"help":      cmdHelp,
+	"trogiup":   cmdHelp,
+	"hoi":       cmdAsk,
+	"ask":       cmdAsk,
+	"ticket":    cmdTicket,
+	"phieumoi":  cmdTicket,
+	"phieu":     cmdTickets,
+	"mytickets": cmdTickets,
+	"tickets":   cmdTickets,
+	"dangky":    cmdRegister,
+	"register":  cmdRegister,
+	"lang":      cmdLang,
+	"ngonngu":   cmdLang,
+	"language":  cmdLang,
+	"huy":       cmdCancel,
+	"cancel":    cmdCancel,
+}
+
+// menu lists, per language, the commands the menu shows, in order. /help
+// lists the same set: only what works.
+var menu = map[string][]struct {
+	name string
+	desc textKey
+}{
+	LangVI: {
+		{"hoi", cmdDescAsk}, {"ticket", cmdDescTicket}, {"phieu", cmdDescTickets},
+		{"dangky", cmdDescRegister}, {"lang", cmdDescLang}, {"huy", cmdDescCancel},
+		{"help", cmdDescHelp}, {"start", cmdDescStart},
+	},
+	LangEN: {
+		{"ask", cmdDescAsk}, {"ticket", cmdDescTicket}, {"mytickets", cmdDescTickets},
+		{"register", cmdDescRegister}, {"lang", cmdDescLang}, {"cancel", cmdDescCancel},
+		{"help", cmdDescHelp}, {"start", cmdDescStart},
+	},
+}
+
+// commands returns the command menu in lang (Vietnamese when lang is not
+// "en").
+func commands(lang string) []Command {
+	if lang != LangEN {
+		lang = LangVI
+	}
+	items := menu[lang]
+	out := make([]Command, 0, len(items))
+	for _, it := range items {
+		out = append(out, Command{Name: it.name, Description: tr(lang, it.desc)})
+	}
+	return out
+}
+
+// parseCommand splits "/Name@botname args" into the command, the name as
+// typed (for error messages) and the arguments. ok is false when text is not
+// a command at all. "/cmd@anybot" is accepted: in a group the client adds
+// the bot's name.
+func parseCommand(text string) (id cmdID, typed, args string, ok bool) {
+	text = strings.TrimLeftFunc(text, unicode.IsSpace)
+	if !strings.HasPrefix(text, "/") || len(text) < 2 {
+		return cmdUnknown, "", "", false
+	}
+	head, rest, _ := strings.Cut(text, " ")
+	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
+		head, rest = head[:i], head[i+1:]+" "+rest
+	}
+	typed = head
+	name := head[1:]
+	if at := strings.IndexByte(name, '@'); at >= 0 {
+		name = name[:at]
+		typed = "/" + name
+	}
+	if name == "" || strings.HasPrefix(name, "/") {
+		return cmdUnknown, "", "", false // "//" or "/ " is text, not a command
+	}
+	id = commandNames[fold(name)]
+	return id, typed, strings.TrimSpace(rest), true
+}

@@ -1,0 +1,27 @@
+// Package bot is the channel-neutral core of supportbot: the conversation an
+// officer has with the bot, whatever channel (Telegram, Slack, the console)
+// carried it.
+//
+// The flow of one update:
+//
+//	channel ──> Inbox (bbolt, deduplicated) ──> Router ──> Outbox (bbolt) ──> Sender
+//
+// A channel translates an update into a [Message] and stores it with
+// [Inbox.Add] before it acknowledges the update upstream, so nothing lives
+// only in memory. The [Router] drains the inbox with a bounded worker pool,
+// in order per chat. It handles each entry in ONE bbolt write transaction that
+// marks the entry handled, changes every piece of state (tickets, the
+// officer's registration, feedback) and enqueues every reply with
+// [Outbox.EnqueueTx]: either all of it happens or none of it, and a replay
+// after a crash finds the entry handled. Knowledge search is read-only and
+// runs before that transaction, never inside it.
+//
+// Replies are written in Telegram's HTML subset (<b>, <i>, <a href>, <code>)
+// with every piece of user and knowledge text escaped; each channel renders
+// that for its medium. Every user-facing text exists in Vietnamese (the
+// default) and English, in the catalogue of texts.go.
+//
+// Caveats: values read from bbolt are valid only inside their transaction;
+// this package copies what it keeps. The Router holds no write transaction
+// while it searches.
+package bot

@@ -1,0 +1,301 @@
+package bot
+
+import (
+	"html"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/mostvn/supportbot/knowledge"
+)
+
+// Limits of what the bot shows.
+const (
+	// MaxTextLen is the longest message, in characters, the bot reads; it is
+	// also Telegram's limit for one message.
+	MaxTextLen = 4096
+	// passageLen is the longest passage shown as an answer, in characters.
+	passageLen = 600
+	// maxRelated is how many related entries an answer lists.
+	maxRelated = 2
+	// maxSuggest is how many entries a "not sure" reply lists.
+	maxSuggest = 3
+)
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+// esc escapes s for Telegram's HTML parse mode. Every piece of user or
+// knowledge text goes through it before it reaches a Reply.
+func esc(s string) string { return htmlEscaper.Replace(s) }
+
+// link renders an <a href> when u is an http(s) URL, else just the escaped
+// label: a javascript: or relative "source" must not become a link.
+func link(u, label string) string {
+	p, err := url.Parse(u)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return esc(label)
+	}
+	return `<a href="` + attrEscaper.Replace(u) + `">` + esc(label) + `</a>`
+}
+
+// fold lowers s and strips Vietnamese tone and vowel marks (đ becomes d), so
+// that "Cảm ơn", "cam on" and "CẢM ƠN" compare equal.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// words splits s into letter/digit runs.
+func words(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.Is(unicode.Mn, r) })
+}
+
+// thanks holds the folded phrases that are only a thank-you.
+var thanks = map[string]bool{
+	"cam on": true, "cam on ban": true, "cam on nhieu": true, "cam on anh": true, "cam on chi": true,
+	"xin cam on": true, "cam on a": true, "cam on nhe": true, "tks": true, "thank": true, "thanks": true,
+	"thank you": true, "thanks a lot": true, "many thanks": true, "ok cam on": true, "ok thanks": true,
+	"da ro cam on": true, "thank you very much": true, "cam on rat nhieu": true, "ok": true, "da ro": true,
+}
+
+// isThanks reports whether text is a bare thank-you (or "ok"), which must
+// not reopen a resolved ticket nor become a question.
+func isThanks(text string) bool {
+	return thanks[strings.Join(words(fold(text)), " ")]
+}
+
+// formatDate renders a date for lang.
+func formatDate(lang string, t time.Time) string {
+	if lang == LangEN {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("02/01/2006")
+}
+
+// formatTime renders a moment for lang, in Vietnam's time zone (UTC+7, no
+// daylight saving): officers read local time.
+func formatTime(lang string, t time.Time) string {
+	t = t.In(vietnamTime)
+	if lang == LangEN {
+		return t.Format("2 Jan 2006 15:04")
+	}
+	return t.Format("15:04 02/01/2006")
+}
+
+var vietnamTime = time.FixedZone("ICT", 7*3600)
+
+// citation renders "document, article · in force from … · source link" for
+// a hit; parts that are unknown are left out.
+func citation(lang string, h knowledge.Hit, now time.Time) string {
+	var parts []string
+	doc := strings.TrimSpace(strings.Join(nonEmpty(h.Document, h.Article), ", "))
+	if doc != "" {
+		parts = append(parts, "<i>"+esc(doc)+"</i>")
+	}
+	switch {
+	case !h.Expires.IsZero() && !now.Before(h.Expires):
+		parts = append(parts, tr(lang, txtExpired, formatDate(lang, h.Expires)))
+	case !h.Effective.IsZero():
+		s := tr(lang, txtEffective, formatDate(lang, h.Effective))
+		if !h.Expires.IsZero() {
+			s += " " + tr(lang, txtExpires, formatDate(lang, h.Expires))
+		}
+		parts = append(parts, s)
+	}
+	if h.Source != "" {
+		parts = append(parts, link(h.Source, tr(lang, txtSource)))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// passage renders the best hit's text, short, escaped, with the important
+// words bold: the search's own highlights when the snippet has them, else
+// the words of the question found in the text.
+func passage(h knowledge.Hit, question string) string {
+	if strings.Contains(h.Snippet, "<mark>") {
+		return markToBold(h.Snippet)
+	}
+	text := h.Snippet
+	if text != "" {
+		text = html.UnescapeString(text)
+	} else {
+		text = plainMarkdown(h.Text)
+	}
+	return boldWords(shorten(text, passageLen), question)
+}
+
+// markToBold turns a snippet ("HTML-escaped text with <mark>…</mark>") into
+// our HTML subset. It unescapes and re-escapes every piece rather than
+// trusting the snippet, so no other tag can get through.
+func markToBold(snippet string) string {
+	var b strings.Builder
+	for {
+		before, rest, found := strings.Cut(snippet, "<mark>")
+		b.WriteString(esc(html.UnescapeString(before)))
+		if !found {
+			break
+		}
+		marked, after, _ := strings.Cut(rest, "</mark>")
+		if m := esc(html.UnescapeString(marked)); m != "" {
+			b.WriteString("<b>" + m + "</b>")
+		}
+		snippet = after
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// plainMarkdown drops Markdown headings and emphasis marks and joins lines,
+// enough for a short passage.
+func plainMarkdown(md string) string {
+	var lines []string
+	for _, l := range strings.Split(md, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "---") {
+			continue
+		}
+		l = strings.TrimLeft(l, "-*+> ")
+		l = strings.NewReplacer("**", "", "__", "", "`", "").Replace(l)
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, " ")
+}
+
+// shorten cuts s to at most max characters at a word boundary, adding "…".
+func shorten(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	cut := 0
+	for i := range s {
+		if cut >= max {
+			s = s[:i]
+			break
+		}
+		cut++
+	}
+	if i := strings.LastIndexByte(s, ' '); i > len(s)/2 {
+		s = s[:i]
+	}
+	return strings.TrimRight(s, " ,;:") + "…"
+}
+
+// boldWords escapes text and makes bold each word that also appears in the
+// question (compared without tone marks), skipping very common words.
+func boldWords(text, question string) string {
+	want := map[string]bool{}
+	for _, w := range words(fold(question)) {
+		if utf8.RuneCountInString(w) >= 3 && !commonWords[w] {
+			want[w] = true
+		}
+	}
+	var b strings.Builder
+	start := -1
+	flush := func(end int) {
+		w := text[start:end]
+		if want[fold(w)] {
+			b.WriteString("<b>" + esc(w) + "</b>")
+		} else {
+			b.WriteString(esc(w))
+		}
+		start = -1
+	}
+	for i, r := range text {
+		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			flush(i)
+			b.WriteString(esc(string(r)))
+		case !inWord:
+			b.WriteString(esc(string(r)))
+		}
+	}
+	if start >= 0 {
+		flush(len(text))
+	}
+	return b.String()
+}
+
+// commonWords are folded words too frequent to be worth bolding.
+var commonWords = map[string]bool{
+	"cua": true, "cac": true, "cho": true, "nhung": true, "duoc": true, "trong": true, "voi": true,
+	"nay": true, "khi": true, "thi": true, "khong": true, "theo": true, "nhu": true, "tu": true,
+	"den": true, "mot": true, "nao": true, "gi": true, "lam": true, "the": true, "and": true,
+	"for": true, "what": true, "how": true, "which": true, "who": true, "does": true, "are": true,
+	"with": true, "from": true, "this": true, "that": true, "bao": true, "nhieu": true, "ai": true,
+	"can": true, "phai": true, "hay": true, "hoac": true, "tai": true, "sao": true,
+}
+
+// formatAnswer renders an answer: the best passage with its title and
+// citation, then up to maxRelated related entries, then the feedback
+// question. hits is not empty.
+func formatAnswer(lang, question string, hits []knowledge.Hit, now time.Time) string {
+	best := hits[0]
+	var b strings.Builder
+	if best.Title != "" {
+		b.WriteString(tr(lang, txtAnswerIntro, esc(best.Title)) + "\n")
+	}
+	b.WriteString(passage(best, question))
+	if c := citation(lang, best, now); c != "" {
+		b.WriteString("\n\n📄 " + c)
+	}
+	if len(hits) > 1 {
+		b.WriteString("\n\n" + tr(lang, txtRelated))
+		for _, h := range hits[1:min(len(hits), 1+maxRelated)] {
+			b.WriteString("\n• " + relatedLine(lang, h, now))
+		}
+	}
+	b.WriteString("\n\n" + tr(lang, txtAnswerFeedback))
+	return b.String()
+}
+
+// formatSuggest renders a "not sure" reply: it says so first, then lists the
+// entries that may be related, each with its citation, and no passage
+// presented as the answer.
+func formatSuggest(lang string, hits []knowledge.Hit, now time.Time) string {
+	var b strings.Builder
+	b.WriteString(tr(lang, txtSuggestIntro))
+	for _, h := range hits[:min(len(hits), maxSuggest)] {
+		b.WriteString("\n• " + relatedLine(lang, h, now))
+	}
+	return b.String()
+}
+
+// relatedLine renders one entry as "<b>title</b> — citation".
+func relatedLine(lang string, h knowledge.Hit, now time.Time) string {
+	title := h.Title
+	if title == "" {
+		title = shorten(plainMarkdown(h.Text), 80)
+	}
+	s := "<b>" + esc(title) + "</b>"
+	if c := citation(lang, h, now); c != "" {
+		s += " — " + c
+	}
+	return s
+}

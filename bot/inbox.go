@@ -1,0 +1,253 @@
+package bot
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Buckets of the inbox. Entries are keyed by an 8-byte big-endian sequence,
+// so a cursor walks them in arrival order.
+var (
+	bucketInbox        = []byte("bot_inbox")         // seq -> inboxEntry JSON: pending, failed and rejected entries
+	bucketInboxPending = []byte("bot_inbox_pending") // seq -> nothing: the entries still to handle
+	bucketInboxSeen    = []byte("bot_inbox_seen")    // channel 0x00 source id -> seq: every entry ever added, for dedupe
+)
+
+// ErrInvalidMessage is returned (wrapped) by Inbox.Add for a message that
+// cannot be stored: no channel or no source id to deduplicate it by.
+var ErrInvalidMessage = errors.New("bot: invalid message")
+
+// entryState is where an inbox entry is in its life.
+type entryState string
+
+const (
+	statePending  entryState = "pending"  // waiting for the Router
+	stateFailed   entryState = "failed"   // its handler failed or panicked; kept for operators, never retried automatically
+	stateRejected entryState = "rejected" // bad input (too long, invalid UTF-8); the officer was told; kept
+	// Handled entries are deleted from bucketInbox; their key stays in
+	// bucketInboxSeen so that a replayed update is still recognised.
+)
+
+// inboxEntry is what the inbox stores for one message.
+type inboxEntry struct {
+	Seq   uint64     `json:"seq"`
+	Msg   Message    `json:"msg"`
+	State entryState `json:"state"`
+	// RawText holds the text's bytes when they are not valid UTF-8:
+	// encoding/json would replace them, and the officer's message must be
+	// kept as it came.
+	RawText []byte    `json:"raw_text,omitempty"`
+	Added   time.Time `json:"added"`
+	Err     string    `json:"err,omitempty"` // why it failed
+}
+
+// badUTF8 reports whether the message arrived with invalid UTF-8 text.
+func (e *inboxEntry) badUTF8() bool { return e.RawText != nil }
+
+// Inbox is the durable queue of inbound messages, in one bbolt file shared
+// with the rest of the process. Channels add to it before acknowledging an
+// update; one Router drains it. It is safe for concurrent use.
+type Inbox struct {
+	db *bolt.DB
+	// notify wakes the Router after Add commits; buffered 1 so that Add
+	// never blocks and wake-ups coalesce.
+	notify chan struct{}
+}
+
+// NewInbox creates the inbox's buckets in db if needed.
+func NewInbox(db *bolt.DB) (*Inbox, error) {
+	if db == nil {
+		return nil, errors.New("bot: NewInbox: nil db")
+	}
+	err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketInbox, bucketInboxPending, bucketInboxSeen} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: inbox: %w", err)
+	}
+	return &Inbox{db: db, notify: make(chan struct{}, 1)}, nil
+}
+
+// Add stores msgs in ONE bbolt transaction, fsynced on commit, and runs
+// also (when not nil) in the same transaction: a Telegram poller saves its
+// next offset there, so that an update is either stored and confirmed or
+// neither. Messages already seen (same Channel and SourceID, whether still
+// pending or long handled) are skipped; added counts the new ones. A message
+// without Channel or SourceID fails the whole call with ErrInvalidMessage and
+// nothing is stored. Message.Received is set from the caller's value; when
+// zero it stays zero.
+func (in *Inbox) Add(msgs []Message, also func(tx *bolt.Tx) error) (added int, err error) {
+	for i := range msgs {
+		if msgs[i].Channel == "" || msgs[i].SourceID == "" {
+			return 0, fmt.Errorf("bot: inbox add message %d (channel %q, source %q): %w",
+				i, msgs[i].Channel, msgs[i].SourceID, ErrInvalidMessage)
+		}
+	}
+	err = in.db.Update(func(tx *bolt.Tx) error {
+		added = 0
+		entries := tx.Bucket(bucketInbox)
+		pending := tx.Bucket(bucketInboxPending)
+		seen := tx.Bucket(bucketInboxSeen)
+		for _, m := range msgs {
+			key := sourceKey(m.Channel, m.SourceID)
+			if seen.Get(key) != nil {
+				continue
+			}
+			seq, err := entries.NextSequence()
+			if err != nil {
+				return err
+			}
+			e := inboxEntry{Seq: seq, Msg: m, State: statePending, Added: m.Received}
+			if !utf8.ValidString(m.Text) {
+				e.RawText = []byte(m.Text)
+			}
+			v, err := json.Marshal(&e)
+			if err != nil {
+				return fmt.Errorf("encode message %s: %w", key, err)
+			}
+			k := seqKey(seq)
+			if err := entries.Put(k, v); err != nil {
+				return err
+			}
+			if err := pending.Put(k, nil); err != nil {
+				return err
+			}
+			if err := seen.Put(key, k); err != nil {
+				return err
+			}
+			added++
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("bot: inbox add: %w", err)
+	}
+	if added > 0 {
+		select {
+		case in.notify <- struct{}{}:
+		default:
+		}
+	}
+	return added, nil
+}
+
+// Pending returns how many entries wait for the Router.
+func (in *Inbox) Pending() (int, error) {
+	n := 0
+	err := in.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketInboxPending).Stats().KeyN
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("bot: inbox pending: %w", err)
+	}
+	return n, nil
+}
+
+// KeptEntry is an inbox entry kept after handling because it did not go
+// well: its handler failed or panicked ("failed"), or its input was refused
+// ("rejected": too long, invalid UTF-8). Raw holds the text's original bytes
+// when they were not valid UTF-8 (Message.Text then has them replaced).
+type KeptEntry struct {
+	Message Message `json:"message"`
+	State   string  `json:"state"`
+	Err     string  `json:"err,omitempty"`
+	Raw     []byte  `json:"raw,omitempty"`
+}
+
+// Kept returns the failed and rejected entries, oldest first, for
+// operators.
+func (in *Inbox) Kept() ([]KeptEntry, error) {
+	var out []KeptEntry
+	err := in.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketInbox).ForEach(func(k, v []byte) error {
+			var e inboxEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("decode entry %x: %w", k, err)
+			}
+			if e.State == stateFailed || e.State == stateRejected {
+				out = append(out, KeptEntry{Message: e.Msg, State: string(e.State), Err: e.Err, Raw: e.RawText})
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: inbox kept: %w", err)
+	}
+	return out, nil
+}
+
+// loadPending reads up to max pending entries with a sequence above after,
+// in order.
+func (in *Inbox) loadPending(after uint64, max int) ([]inboxEntry, error) {
+	var out []inboxEntry
+	err := in.db.View(func(tx *bolt.Tx) error {
+		entries := tx.Bucket(bucketInbox)
+		c := tx.Bucket(bucketInboxPending).Cursor()
+		for k, _ := c.Seek(seqKey(after + 1)); k != nil && len(out) < max; k, _ = c.Next() {
+			v := entries.Get(k)
+			if v == nil {
+				continue // cannot happen: pending and entries change together
+			}
+			var e inboxEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("decode entry %x: %w", k, err)
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: inbox load: %w", err)
+	}
+	return out, nil
+}
+
+// isPendingTx reports whether entry seq still waits to be handled.
+func isPendingTx(tx *bolt.Tx, seq uint64) bool {
+	return tx.Bucket(bucketInboxPending).Get(seqKey(seq)) != nil
+}
+
+// finishTx records the outcome of entry e inside tx: handled entries are
+// deleted (their dedupe key stays), failed and rejected ones are kept with
+// their state.
+func finishTx(tx *bolt.Tx, e inboxEntry, state entryState, cause string) error {
+	k := seqKey(e.Seq)
+	if err := tx.Bucket(bucketInboxPending).Delete(k); err != nil {
+		return err
+	}
+	entries := tx.Bucket(bucketInbox)
+	if state == "" {
+		return entries.Delete(k)
+	}
+	e.State, e.Err = state, cause
+	v, err := json.Marshal(&e)
+	if err != nil {
+		return fmt.Errorf("encode entry %d: %w", e.Seq, err)
+	}
+	return entries.Put(k, v)
+}
+
+func sourceKey(ch Channel, sourceID string) []byte {
+	return []byte(string(ch) + "\x00" + sourceID)
+}
+
+func seqKey(seq uint64) []byte {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], seq)
+	return k[:]
+}

@@ -1,0 +1,24 @@
+package bot
+
+import "context"
+
+// rateLimitStage holds an item back until its channel's limits let it go
+// (see RateLimiter). It does not sleep: it sets notBefore, so a worker is
+// never tied up waiting and other chats go on. The slot it takes counts
+// even if the send then fails, which only errs on the safe side.
+//
+// A reply that only answers a button press (no chat) is not a message in
+// Telegram's sense and is not limited.
+type rateLimitStage struct{}
+
+func newRateLimitStage() *rateLimitStage { return &rateLimitStage{} }
+
+func (rateLimitStage) exec(_ context.Context, d *outDelivery) error {
+	if d.skipSend || d.item.Reply.ChatID == "" || d.ch.limiter == nil {
+		return nil
+	}
+	if ok, at := d.ch.limiter.Allow(d.item.Reply.ChatID, d.now()); !ok {
+		d.notBefore = at
+	}
+	return nil
+}

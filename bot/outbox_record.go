@@ -1,0 +1,97 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// outboxRecordTries is how many times a failing OnSent/OnFailed callback
+// is tried before the item is recorded without it.
+const outboxRecordTries = 5
+
+// recordStage ends an item in ONE bbolt transaction: it deletes it and
+// calls OnSent with the sent message's id, or, for a message the Sender
+// refused for good, deletes it, keeps it in the dead-letter bucket and
+// calls OnFailed. It runs right after the send to keep the crash window
+// small. If the transaction fails the item stays queued and marked as sent
+// (dedupe then skips the send) and the record is tried again after a
+// backoff.
+type recordStage struct {
+	db       *bolt.DB
+	onSent   func(tx *bolt.Tx, r Reply, sentID string) error
+	onFailed func(tx *bolt.Tx, r Reply, err error) error
+	metrics  *Metrics
+	log      *slog.Logger
+	depth    *atomic.Int64
+}
+
+func newRecordStage(db *bolt.DB, onSent func(*bolt.Tx, Reply, string) error, onFailed func(*bolt.Tx, Reply, error) error,
+	m *Metrics, log *slog.Logger, depth *atomic.Int64) *recordStage {
+	return &recordStage{db: db, onSent: onSent, onFailed: onFailed, metrics: m, log: log, depth: depth}
+}
+
+func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
+	if !d.sent && d.failed == nil {
+		return nil
+	}
+	r := d.item.Reply
+	withCallback := d.tries < outboxRecordTries
+	var deleted bool
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(outboxBucket)
+		key := outboxKey(d.seq)
+		if b == nil || b.Get(key) == nil {
+			return nil // recorded already: no second callback
+		}
+		if err := b.Delete(key); err != nil {
+			return err
+		}
+		deleted = true
+		if d.failed != nil {
+			v, err := json.Marshal(DeadLetter{Seq: d.seq, Reply: r, Enqueued: d.item.Enqueued,
+				Failed: d.now(), Error: d.failed.Error(), Attempts: d.attempts + 1})
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(outboxDead).Put(key, v); err != nil {
+				return err
+			}
+			if withCallback && s.onFailed != nil {
+				return s.onFailed(tx, r, d.failed)
+			}
+			return nil
+		}
+		if withCallback && s.onSent != nil {
+			return s.onSent(tx, r, d.sentID)
+		}
+		return nil
+	})
+	if err != nil {
+		d.tries++
+		d.notBefore = d.now().Add(outboxBackoff(d.tries))
+		s.log.Error("outbox: record failed; the message will not be sent again, only recorded",
+			"channel", r.Channel, "chat", r.ChatID, "seq", d.seq, "try", d.tries, "err", err)
+		return nil
+	}
+	d.done = true
+	if !deleted {
+		return nil
+	}
+	s.depth.Add(-1)
+	if !withCallback {
+		s.log.Error("outbox: recorded without its callback after repeated failures",
+			"channel", r.Channel, "chat", r.ChatID, "seq", d.seq, "ticket", r.TicketID,
+			"tries", d.tries)
+	}
+	if d.failed != nil {
+		s.log.Warn("outbox: message refused for good, kept as a dead letter",
+			"channel", r.Channel, "chat", r.ChatID, "seq", d.seq, "ticket", r.TicketID, "err", d.failed)
+		return nil
+	}
+	s.metrics.Inc("supportbot_messages_out_total", "channel", string(r.Channel))
+	return nil
+}

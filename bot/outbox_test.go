@@ -1,0 +1,469 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mostvn/supportbot/bot"
+	bolt "go.etcd.io/bbolt"
+)
+
+// obSetup builds an outbox on a fresh db with a simulated clock and one
+// worker; sent counts OnSent calls and closes its channel at want.
+func obSetup(t *testing.T, want int, l bot.Limits, fail func(bot.Reply, int) (bool, error)) (*bot.Outbox, *obSender, *obCounter, *obClock, *bolt.DB) {
+	t.Helper()
+	db := obTempDB(t)
+	clk := newOBClock()
+	sent := newOBCounter(want)
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 1,
+		OnSent: func(*bolt.Tx, bot.Reply, string) error { sent.add(); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &obSender{now: clk.Now, fail: fail}
+	o.Register(bot.Telegram, s, l)
+	return o, s, sent, clk, db
+}
+
+func TestOutboxKeepsOrderPerChat(t *testing.T) {
+	const chats, each = 6, 15
+	db := obTempDB(t)
+	clk := newOBClock()
+	sent := newOBCounter(chats * each)
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 4,
+		OnSent: func(*bolt.Tx, bot.Reply, string) error { sent.add(); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every third call of a chat fails with a 5xx: a retry must not let the
+	// chat's next message overtake it.
+	s := &obSender{now: clk.Now, fail: func(_ bot.Reply, call int) (bool, error) {
+		if call%3 == 0 {
+			return true, errors.New("502 bad gateway")
+		}
+		return false, nil
+	}}
+	o.Register(bot.Telegram, s, bot.TelegramLimits())
+
+	// Interleaved, as several conversations would enqueue them.
+	for i := range each {
+		for c := range chats {
+			chat := fmt.Sprint(100 + c)
+			if c%2 == 1 {
+				chat = fmt.Sprint(-100 - c) // groups too
+			}
+			if err := o.Enqueue(obReply(chat, fmt.Sprintf("msg %02d", i))); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	obRun(t, o, sent.done)
+
+	got := s.delivered()
+	if len(got) != chats {
+		t.Fatalf("delivered to %d chats, want %d", len(got), chats)
+	}
+	for chat, texts := range got {
+		if len(texts) != each {
+			t.Errorf("chat %s got %d messages, want %d", chat, len(texts), each)
+		}
+		for i, text := range texts {
+			if want := fmt.Sprintf("msg %02d", i); text != want {
+				t.Errorf("chat %s message %d = %q, want %q (order broken)", chat, i, text, want)
+				break
+			}
+		}
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d after delivery, want 0", n)
+	}
+}
+
+func TestOutboxWaitsRetryAfterWithoutBlockingOtherChats(t *testing.T) {
+	o, s, sent, _, _ := obSetup(t, 3, bot.TelegramLimits(), func(r bot.Reply, call int) (bool, error) {
+		if r.ChatID == "1" && call == 1 {
+			return true, obRetryAfter{wait: 7 * time.Second}
+		}
+		return false, nil
+	})
+	if err := o.Enqueue(obReply("1", "a1"), obReply("1", "a2"), obReply("2", "b1")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+
+	calls := s.Calls()
+	var first, retried, other time.Time
+	for _, c := range calls {
+		switch {
+		case c.Reply.Text == "a1" && c.Err != nil:
+			first = c.At
+		case c.Reply.Text == "a1":
+			retried = c.At
+		case c.Reply.Text == "b1":
+			other = c.At
+		}
+	}
+	if first.IsZero() || retried.IsZero() || other.IsZero() {
+		t.Fatalf("calls = %+v", calls)
+	}
+	if wait := retried.Sub(first); wait < 7*time.Second {
+		t.Errorf("retried after %s, want at least the 7s Telegram asked for", wait)
+	}
+	if !other.Before(first.Add(7 * time.Second)) {
+		t.Errorf("chat 2 was sent at +%s: it waited for chat 1's retry", other.Sub(first))
+	}
+	if got := s.delivered()["1"]; strings.Join(got, ",") != "a1,a2" {
+		t.Errorf("chat 1 got %v, want [a1 a2]", got)
+	}
+}
+
+func TestOutboxRetriesServerErrorsUntilSuccess(t *testing.T) {
+	m := bot.NewMetrics()
+	db := obTempDB(t)
+	clk := newOBClock()
+	sent := newOBCounter(1)
+	var sentIDs []string
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 1, Metrics: m,
+		OnSent: func(_ *bolt.Tx, _ bot.Reply, id string) error { sentIDs = append(sentIDs, id); sent.add(); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &obSender{now: clk.Now, fail: func(_ bot.Reply, call int) (bool, error) {
+		if call <= 5 {
+			return true, errors.New("500 internal server error")
+		}
+		return false, nil
+	}}
+	o.Register(bot.Telegram, s, bot.TelegramLimits())
+	if err := o.Enqueue(obReply("42", "hello")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+
+	calls := s.Calls()
+	if len(calls) != 6 {
+		t.Fatalf("Send called %d times, want 6 (5 failures, 1 success)", len(calls))
+	}
+	// Exponential backoff with equal jitter: the n-th wait is at least
+	// half of 1s·2^(n-1).
+	for i := 1; i < len(calls); i++ {
+		gap := calls[i].At.Sub(calls[i-1].At)
+		if min := time.Second << (i - 1) / 2; gap < min {
+			t.Errorf("wait before attempt %d = %s, want >= %s", i+1, gap, min)
+		}
+	}
+	if len(sentIDs) != 1 || sentIDs[0] != "m6" {
+		t.Errorf("OnSent ids = %v, want [m6]", sentIDs)
+	}
+	var b strings.Builder
+	if err := m.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`supportbot_send_errors_total{channel="telegram",kind="server"} 5`,
+		`supportbot_messages_out_total{channel="telegram"} 1`,
+		"supportbot_outbox_depth 0",
+	} {
+		if !strings.Contains(b.String(), want+"\n") {
+			t.Errorf("metrics lack %q:\n%s", want, b.String())
+		}
+	}
+}
+
+var errBlocked = errors.New("403 forbidden: bot was blocked by the user")
+
+func TestOutboxRecordsPermanentFailureOnce(t *testing.T) {
+	db := obTempDB(t)
+	clk := newOBClock()
+	done := newOBCounter(3) // one failure + two deliveries
+	var failed []error
+	var failedTickets []string
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 1,
+		OnSent: func(*bolt.Tx, bot.Reply, string) error { done.add(); return nil },
+		OnFailed: func(_ *bolt.Tx, r bot.Reply, err error) error {
+			failed = append(failed, err)
+			failedTickets = append(failedTickets, r.TicketID)
+			done.add()
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &obSender{now: clk.Now, fail: func(r bot.Reply, _ int) (bool, error) {
+		if r.Text == "blocked" {
+			return false, fmt.Errorf("telegram: send: %w", errBlocked)
+		}
+		return false, nil
+	}}
+	o.Register(bot.Telegram, s, bot.TelegramLimits())
+	r := obReply("7", "blocked")
+	r.TicketID = "HT-000042"
+	if err := o.Enqueue(r, obReply("7", "after"), obReply("8", "other")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, done.done)
+
+	tries := 0
+	for _, c := range s.Calls() {
+		if c.Reply.Text == "blocked" {
+			tries++
+		}
+	}
+	if tries != 1 {
+		t.Errorf("a permanent failure was sent %d times, want 1", tries)
+	}
+	if len(failed) != 1 || !errors.Is(failed[0], errBlocked) || failedTickets[0] != "HT-000042" {
+		t.Errorf("OnFailed got %v for %v, want one errBlocked for HT-000042", failed, failedTickets)
+	}
+	dead, err := o.DeadLetters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 1 || dead[0].Reply.Text != "blocked" || !strings.Contains(dead[0].Error, "blocked by the user") {
+		t.Errorf("dead letters = %+v, want the blocked message", dead)
+	}
+	if got := s.delivered(); len(got["7"]) != 1 || len(got["8"]) != 1 {
+		t.Errorf("delivered %v: the chat's next message and other chats must go on", got)
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d, want 0", n)
+	}
+}
+
+func TestOutboxDeliversPendingAfterRestart(t *testing.T) {
+	path := t.TempDir() + "/bot.db"
+	clk := newOBClock()
+
+	// First life: the sender is down (network errors); stop with
+	// everything still queued.
+	db := obOpenDB(t, path)
+	down := newOBCounter(3)
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{Now: clk.Now, After: clk.After, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Register(bot.Telegram, &obSender{now: clk.Now, fail: func(bot.Reply, int) (bool, error) {
+		down.add()
+		return true, errors.New("dial tcp: connection refused")
+	}}, bot.TelegramLimits())
+	if err := o.Enqueue(obReply("1", "one"), obReply("2", "two"), obReply("1", "three")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, down.done)
+	if n, _ := o.Depth(); n != 3 {
+		t.Fatalf("Depth after a failed run = %d, want 3", n)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Second life: a new process, the same file.
+	db = obOpenDB(t, path)
+	defer db.Close()
+	sent := newOBCounter(3)
+	o, err = bot.NewOutbox(db, bot.OutboxOptions{Now: clk.Now, After: clk.After, Workers: 1,
+		OnSent: func(*bolt.Tx, bot.Reply, string) error { sent.add(); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := o.Depth(); n != 3 {
+		t.Fatalf("Depth after reopening = %d, want 3", n)
+	}
+	s := &obSender{now: clk.Now}
+	o.Register(bot.Telegram, s, bot.TelegramLimits())
+	obRun(t, o, sent.done)
+	got := s.delivered()
+	if strings.Join(got["1"], ",") != "one,three" || strings.Join(got["2"], ",") != "two" {
+		t.Errorf("delivered after restart: %v", got)
+	}
+}
+
+func TestOutboxEnqueueInRolledBackTxQueuesNothing(t *testing.T) {
+	o, s, sent, _, db := obSetup(t, 1, bot.TelegramLimits(), nil)
+	boom := errors.New("ticket store refused")
+	err := db.Update(func(tx *bolt.Tx) error {
+		if err := o.EnqueueTx(tx, obReply("1", "ghost")); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want the caller's error", err)
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d after a rolled-back enqueue, want 0", n)
+	}
+	// A message enqueued afterwards is the only one delivered.
+	if err := o.Enqueue(obReply("1", "real")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+	if got := s.delivered()["1"]; strings.Join(got, ",") != "real" {
+		t.Errorf("delivered %v, want only [real]", got)
+	}
+}
+
+func TestOutboxSplitsLongText(t *testing.T) {
+	l := bot.TelegramLimits()
+	l.MaxLen = 120
+	o, s, sent, _, _ := obSetup(t, 4, l, nil)
+	long := strings.Repeat("<b>Nghị định 133/2025/NĐ-CP</b> quy định &amp; hướng dẫn. ", 8)
+	r := bot.Reply{Channel: bot.Telegram, ChatID: "5", Text: long, ReplyToID: "99", TicketID: "HT-000001",
+		Buttons: [][]bot.Button{{{Text: "✅ Đã rõ", Data: "ok"}}}}
+	want := bot.SplitHTML(long, 120)
+	if len(want) != 4 {
+		t.Fatalf("test text splits into %d parts, adjust it to 4", len(want))
+	}
+	if err := o.Enqueue(r); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+	calls := s.Calls()
+	if len(calls) != len(want) {
+		t.Fatalf("sent %d parts, want %d", len(calls), len(want))
+	}
+	for i, c := range calls {
+		if c.Reply.Text != want[i] {
+			t.Errorf("part %d = %q, want %q", i, c.Reply.Text, want[i])
+		}
+		if (c.Reply.ReplyToID != "") != (i == 0) {
+			t.Errorf("part %d ReplyToID = %q: only the first part replies", i, c.Reply.ReplyToID)
+		}
+		if (len(c.Reply.Buttons) > 0) != (i == len(calls)-1) {
+			t.Errorf("part %d has %d button rows: only the last part carries them", i, len(c.Reply.Buttons))
+		}
+		if c.Reply.TicketID != "HT-000001" {
+			t.Errorf("part %d lost its ticket", i)
+		}
+	}
+}
+
+func TestOutboxRecordFailureDoesNotResend(t *testing.T) {
+	db := obTempDB(t)
+	clk := newOBClock()
+	sent := newOBCounter(2) // the failing call, then the good one
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 1,
+		OnSent: func(*bolt.Tx, bot.Reply, string) error {
+			if sent.add() == 1 {
+				return errors.New("ticket bucket busy")
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &obSender{now: clk.Now}
+	o.Register(bot.Telegram, s, bot.TelegramLimits())
+	if err := o.Enqueue(obReply("3", "once")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+	if n := len(s.Calls()); n != 1 {
+		t.Errorf("Send called %d times, want 1: a failed record must not resend", n)
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d, want 0 once the record succeeded", n)
+	}
+}
+
+func TestOutboxShutdownLetsSendInFlightFinish(t *testing.T) {
+	db := obTempDB(t)
+	sent := newOBCounter(1)
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		OnSent: func(*bolt.Tx, bot.Reply, string) error { sent.add(); return nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	var sendCtxErr error
+	o.Register(bot.Telegram, bot.SenderFunc(func(ctx context.Context, _ bot.Reply) (string, bool, error) {
+		close(started)
+		<-release
+		sendCtxErr = ctx.Err()
+		return "m1", false, nil
+	}), bot.Limits{})
+	if err := o.Enqueue(obReply("1", "in flight")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- o.Run(ctx) }()
+	<-started
+	cancel()
+	close(release)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if sendCtxErr != nil {
+		t.Errorf("the send in flight was cancelled at shutdown: %v", sendCtxErr)
+	}
+	if sent.count() != 1 {
+		t.Errorf("OnSent calls = %d, want 1: the send in flight must be recorded", sent.count())
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d, want 0", n)
+	}
+}
+
+func TestOutboxRefusesBadReplies(t *testing.T) {
+	o, _, _, _, _ := obSetup(t, 0, bot.TelegramLimits(), nil)
+	for _, tc := range []struct {
+		name string
+		r    bot.Reply
+		want error
+	}{
+		{"no channel", bot.Reply{ChatID: "1", Text: "x"}, bot.ErrInvalidReply},
+		{"no chat", bot.Reply{Channel: bot.Telegram, Text: "x"}, bot.ErrInvalidReply},
+		{"unregistered channel", bot.Reply{Channel: bot.Slack, ChatID: "C1", Text: "x"}, bot.ErrNoSender},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := o.Enqueue(tc.r); !errors.Is(err, tc.want) {
+				t.Errorf("Enqueue = %v, want %v", err, tc.want)
+			}
+		})
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d after refused replies, want 0", n)
+	}
+}
+
+func TestOutboxDepthReportsOldest(t *testing.T) {
+	o, _, _, clk, _ := obSetup(t, 0, bot.TelegramLimits(), nil)
+	if n, age := o.Depth(); n != 0 || age != 0 {
+		t.Errorf("empty Depth = %d, %s", n, age)
+	}
+	if err := o.Enqueue(obReply("1", "a")); err != nil {
+		t.Fatal(err)
+	}
+	clk.After(90 * time.Second)
+	if err := o.Enqueue(obReply("2", "b")); err != nil {
+		t.Fatal(err)
+	}
+	if n, age := o.Depth(); n != 2 || age != 90*time.Second {
+		t.Errorf("Depth = %d, %s; want 2, 1m30s", n, age)
+	}
+	if err := o.Run(canceledContext()); err != nil {
+		t.Errorf("Run with a done context = %v, want nil", err)
+	}
+}
+
+func canceledContext() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}

@@ -1,0 +1,470 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/tickets"
+)
+
+// Searcher answers questions from the knowledge base. *knowledge.Index
+// satisfies it. Search must be read-only and safe for concurrent use.
+type Searcher interface {
+	Search(ctx context.Context, q string, o knowledge.Options) (knowledge.Result, error)
+}
+
+// SearchFunc adapts a function to Searcher.
+type SearchFunc func(ctx context.Context, q string, o knowledge.Options) (knowledge.Result, error)
+
+// Search calls f.
+func (f SearchFunc) Search(ctx context.Context, q string, o knowledge.Options) (knowledge.Result, error) {
+	return f(ctx, q, o)
+}
+
+// DefaultWorkers is the size of the Router's worker pool when
+// RouterOptions.Workers is 0. Handling mostly waits for the fsync of its
+// transaction, so more workers than cores pay off: their transactions are
+// grouped by bbolt's Batch into one fsync.
+const DefaultWorkers = 8
+
+// maxLoaded bounds how many inbox entries the Router holds in memory
+// (queued or in flight) at once; the rest wait in bbolt.
+const maxLoaded = 1024
+
+// RouterOptions tune a Router; the zero value works.
+type RouterOptions struct {
+	Workers int              // handlers running at once; 0 means DefaultWorkers
+	Now     func() time.Time // clock for state (tickets, focus, registration); nil means time.Now
+	Metrics *Metrics         // nil: no metrics
+	Logger  *slog.Logger     // nil: no logs
+}
+
+// Router drains the Inbox: it handles each entry, in order per chat, with a
+// bounded pool of workers, and writes every consequence (state and replies)
+// in one bbolt transaction per entry. One Router per Inbox.
+type Router struct {
+	db      *bolt.DB
+	in      *Inbox
+	kb      Searcher
+	st      *tickets.Store
+	out     *Outbox
+	workers int
+	now     func() time.Time
+	metrics *Metrics
+	log     *slog.Logger
+}
+
+// errReplan says the decision taken before the write transaction no longer
+// holds inside it; the entry is planned again.
+var errReplan = errors.New("bot: plan changed")
+
+// NewRouter returns a Router over the given parts, creating its buckets in
+// db. db must be the database in and st use, and out must enqueue into it.
+func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outbox, opts RouterOptions) (*Router, error) {
+	switch {
+	case db == nil:
+		return nil, errors.New("bot: NewRouter: nil db")
+	case in == nil:
+		return nil, errors.New("bot: NewRouter: nil inbox")
+	case kb == nil:
+		return nil, errors.New("bot: NewRouter: nil searcher")
+	case st == nil:
+		return nil, errors.New("bot: NewRouter: nil ticket store")
+	case out == nil:
+		return nil, errors.New("bot: NewRouter: nil outbox")
+	case opts.Workers < 0:
+		return nil, fmt.Errorf("bot: NewRouter: %d workers", opts.Workers)
+	}
+	r := &Router{db: db, in: in, kb: kb, st: st, out: out, workers: opts.Workers,
+		now: opts.Now, metrics: opts.Metrics, log: opts.Logger}
+	if r.workers == 0 {
+		r.workers = DefaultWorkers
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketOfficers, bucketQuestions, bucketLinks} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("bot: router: %w", err)
+	}
+	m := r.metrics
+	m.Help("supportbot_messages_in_total", "Inbound messages handled, by channel.")
+	m.Help("supportbot_answers_total", "Questions answered, by the search verdict.")
+	m.Help("supportbot_tickets_opened_total", "Tickets opened from conversations, by channel.")
+	m.Help("supportbot_search_seconds", "Time spent in knowledge search per question.")
+	m.Help("supportbot_updates_failed_total", "Inbound messages whose handling failed or panicked; they are kept in the inbox.")
+	m.Help("supportbot_feedback_total", "Presses of the answer feedback buttons, by value (ok, no).")
+	return r, nil
+}
+
+// Commands returns the command menu in lang ("vi" or "en"), for Telegram's
+// setMyCommands.
+func (r *Router) Commands(lang string) []Command { return commands(lang) }
+
+// Run drains the inbox until ctx is done, then waits for the entries being
+// handled to finish and returns nil. Entries not handled yet stay in the
+// inbox for the next Run. It returns an error only when the inbox cannot be
+// read.
+func (r *Router) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	jobs := make(chan inboxEntry)
+	done := make(chan inboxEntry, r.workers) // each worker owes at most one
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // runs before wg.Wait: idle workers stop
+	for range r.workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case e := <-jobs:
+					r.handle(ctx, e)
+					done <- e
+				}
+			}
+		}()
+	}
+
+	d := newDispatch()
+	reload := true
+	for {
+		if reload && d.loaded < maxLoaded {
+			want := maxLoaded - d.loaded
+			es, err := r.in.loadPending(d.last, want)
+			if err != nil {
+				return fmt.Errorf("bot: router: %w", err)
+			}
+			reload = len(es) == want // a full page: there may be more
+			d.add(es)
+		}
+		var send chan<- inboxEntry
+		next, ok := d.peek()
+		if ok {
+			send = jobs
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.in.notify:
+			reload = true
+		case send <- next:
+			d.started()
+		case e := <-done:
+			d.finished(e)
+		}
+	}
+}
+
+// dispatch keeps per-chat order: at most one entry per chat is in flight,
+// and a chat's entries start in inbox order.
+type dispatch struct {
+	queues map[string][]inboxEntry // chat -> entries loaded, not started
+	busy   map[string]bool         // chat -> an entry is in flight
+	ready  []string                // chats with a queued entry and none in flight, FIFO
+	loaded int                     // entries queued or in flight
+	last   uint64                  // highest sequence loaded
+}
+
+func newDispatch() *dispatch {
+	return &dispatch{queues: map[string][]inboxEntry{}, busy: map[string]bool{}}
+}
+
+func chatOf(m *Message) string { return string(m.Channel) + "\x00" + m.ChatID }
+
+func (d *dispatch) add(es []inboxEntry) {
+	for _, e := range es {
+		k := chatOf(&e.Msg)
+		d.queues[k] = append(d.queues[k], e)
+		if len(d.queues[k]) == 1 && !d.busy[k] {
+			d.ready = append(d.ready, k)
+		}
+		d.loaded++
+		d.last = max(d.last, e.Seq)
+	}
+}
+
+func (d *dispatch) peek() (inboxEntry, bool) {
+	if len(d.ready) == 0 {
+		return inboxEntry{}, false
+	}
+	return d.queues[d.ready[0]][0], true
+}
+
+func (d *dispatch) started() {
+	k := d.ready[0]
+	d.ready = d.ready[1:]
+	d.queues[k] = d.queues[k][1:]
+	d.busy[k] = true
+}
+
+func (d *dispatch) finished(e inboxEntry) {
+	k := chatOf(&e.Msg)
+	delete(d.busy, k)
+	d.loaded--
+	if len(d.queues[k]) > 0 {
+		d.ready = append(d.ready, k)
+	} else {
+		delete(d.queues, k)
+	}
+}
+
+// handle handles one entry. A panic or an error marks it failed (kept in
+// the inbox) and apologises to the officer with a ticket; an entry cut short
+// by shutdown stays pending for the next run.
+func (r *Router) handle(ctx context.Context, e inboxEntry) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("handler panicked", "seq", e.Seq, "channel", e.Msg.Channel, "source", e.Msg.SourceID,
+				"panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			r.fail(e, fmt.Errorf("panic: %v", p))
+		}
+	}()
+	err := r.process(ctx, e)
+	switch {
+	case err == nil:
+	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+		r.log.Info("handling interrupted by shutdown; entry stays pending", "seq", e.Seq)
+	default:
+		r.log.Error("handling failed", "seq", e.Seq, "channel", e.Msg.Channel, "source", e.Msg.SourceID, "err", err)
+		r.fail(e, err)
+	}
+}
+
+// process plans the entry reading only, searches without holding any
+// transaction, then applies everything in one write transaction.
+func (r *Router) process(ctx context.Context, e inboxEntry) error {
+	for range 3 {
+		var (
+			p       plan
+			lang    string
+			pending bool
+		)
+		err := r.db.View(func(tx *bolt.Tx) error {
+			if pending = isPendingTx(tx, e.Seq); !pending {
+				return nil
+			}
+			o, err := loadOfficer(tx, e.Msg.Channel, e.Msg.UserID)
+			if err != nil {
+				return err
+			}
+			lang = o.lang(e.Msg.LangCode)
+			p, err = classify(tx, r.st, &e, o, r.now())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("plan: %w", err)
+		}
+		if !pending {
+			return nil // a replay: already handled
+		}
+		var res knowledge.Result
+		if p.query != "" {
+			if res, err = r.search(ctx, p.query, lang); err != nil {
+				return err
+			}
+		}
+		var counts []metricEvent
+		err = r.db.Batch(func(tx *bolt.Tx) error {
+			counts = nil
+			if !isPendingTx(tx, e.Seq) {
+				return nil
+			}
+			t, err := r.newTurn(tx, &e)
+			if err != nil {
+				return err
+			}
+			p2, err := classify(tx, r.st, &e, t.o, t.now)
+			if err != nil {
+				return err
+			}
+			if p2 != p {
+				return errReplan
+			}
+			before := *t.o
+			if err := t.run(p, res); err != nil {
+				return err
+			}
+			if *t.o != before {
+				if err := saveOfficer(tx, t.o); err != nil {
+					return err
+				}
+			}
+			if err := finishTx(tx, e, t.state, ""); err != nil {
+				return err
+			}
+			if err := r.out.EnqueueTx(tx, t.replies...); err != nil {
+				return fmt.Errorf("enqueue replies: %w", err)
+			}
+			counts = append(t.counts, metricEvent{"supportbot_messages_in_total", []string{"channel", string(e.Msg.Channel)}})
+			return nil
+		})
+		if errors.Is(err, errReplan) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("handle: %w", err)
+		}
+		for _, c := range counts {
+			r.metrics.Inc(c.name, c.kv...)
+		}
+		return nil
+	}
+	return errors.New("bot: the plan kept changing")
+}
+
+// newTurn loads the sender's record for handling e inside tx.
+func (r *Router) newTurn(tx *bolt.Tx, e *inboxEntry) (*turn, error) {
+	o, err := loadOfficer(tx, e.Msg.Channel, e.Msg.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if e.Msg.UserName != "" && o.Name != e.Msg.UserName && o.registered() {
+		o.Name = e.Msg.UserName
+	}
+	m := e.Msg
+	return &turn{r: r, tx: tx, tk: r.st.Tx(tx), e: e, m: &m, o: o, lang: o.lang(m.LangCode), now: r.now()}, nil
+}
+
+// search asks the knowledge base, timing it.
+func (r *Router) search(ctx context.Context, q, lang string) (knowledge.Result, error) {
+	start := time.Now() // a latency, not a business time: the wall clock, not r.now
+	res, err := r.kb.Search(ctx, q, knowledge.Options{Limit: max(maxSuggest, 1+maxRelated), Lang: lang})
+	r.metrics.Observe("supportbot_search_seconds", time.Since(start).Seconds())
+	if err != nil {
+		return knowledge.Result{}, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// fail marks e failed, keeping it in the inbox, and apologises to the
+// officer with a ticket opened in a fresh transaction, so that a person
+// looks at what went wrong.
+func (r *Router) fail(e inboxEntry, cause error) {
+	r.metrics.Inc("supportbot_updates_failed_total")
+	defer func() {
+		if p := recover(); p != nil {
+			r.log.Error("failure handling panicked", "seq", e.Seq, "panic", fmt.Sprint(p))
+			r.markFailed(e, cause)
+		}
+	}()
+	var opened bool
+	err := r.db.Update(func(tx *bolt.Tx) error {
+		opened = false
+		if !isPendingTx(tx, e.Seq) {
+			return nil
+		}
+		t, err := r.newTurn(tx, &e)
+		if err != nil {
+			return err
+		}
+		tk, created, err := t.openTicket(failureText(&e), "", nil, "failed:"+t.source())
+		if err != nil {
+			r.log.Error("cannot open a ticket for a failed message", "seq", e.Seq, "err", err)
+			t.reply(tr(t.lang, txtInternalRetry))
+		} else {
+			opened = created
+			t.reply(tr(t.lang, txtInternalError, tk.ID)).TicketID = tk.ID
+		}
+		if e.Msg.CallbackID != "" {
+			t.toast("")
+		}
+		if err := finishTx(tx, e, stateFailed, cause.Error()); err != nil {
+			return err
+		}
+		return r.out.EnqueueTx(tx, t.replies...)
+	})
+	if err != nil {
+		r.log.Error("cannot record a failed message", "seq", e.Seq, "err", err)
+		r.markFailed(e, cause)
+		return
+	}
+	if opened {
+		r.metrics.Inc("supportbot_tickets_opened_total", "channel", string(e.Msg.Channel))
+	}
+}
+
+// markFailed is the last resort: it only marks e failed.
+func (r *Router) markFailed(e inboxEntry, cause error) {
+	err := r.db.Update(func(tx *bolt.Tx) error {
+		if !isPendingTx(tx, e.Seq) {
+			return nil
+		}
+		return finishTx(tx, e, stateFailed, cause.Error())
+	})
+	if err != nil {
+		r.log.Error("cannot mark a message failed; it stays pending until restart", "seq", e.Seq, "err", err)
+	}
+}
+
+// failureText is what a failure ticket says the officer sent.
+func failureText(e *inboxEntry) string {
+	text := strings.TrimSpace(strings.ToValidUTF8(e.Msg.Text, "\uFFFD"))
+	if text == "" && e.Msg.CallbackData != "" {
+		text = "[button] " + e.Msg.CallbackData
+	}
+	if text == "" {
+		text = "[no text]"
+	}
+	if utf8.RuneCountInString(text) > tickets.MaxTextLen {
+		text = string([]rune(text)[:tickets.MaxTextLen-1]) + "…"
+	}
+	return text
+}
+
+// OnSent is wired to OutboxOptions.OnSent: it links a delivered message
+// about a ticket to the ticket, so that the officer's reply to it joins the
+// ticket's conversation.
+func (r *Router) OnSent(tx *bolt.Tx, rep Reply, sentID string) error {
+	if rep.TicketID == "" || sentID == "" || rep.CallbackID != "" {
+		return nil
+	}
+	if err := putLink(tx, rep.Channel, rep.ChatID, sentID, rep.TicketID); err != nil {
+		return fmt.Errorf("bot: link message %s to %s: %w", sentID, rep.TicketID, err)
+	}
+	return nil
+}
+
+// OnFailed is wired to OutboxOptions.OnFailed: a reply about a ticket that
+// could not be delivered for good (blocked by the user, chat not found) is
+// recorded on the ticket, where staff see it.
+func (r *Router) OnFailed(tx *bolt.Tx, rep Reply, err error) error {
+	if rep.TicketID == "" {
+		r.log.Warn("reply not delivered", "channel", rep.Channel, "chat", rep.ChatID, "err", err)
+		return nil
+	}
+	reason := "delivery failed"
+	if err != nil {
+		reason = shorten(err.Error(), 200)
+	}
+	rerr := r.st.Tx(tx).RecordDeliveryFailure(rep.TicketID, reason)
+	if errors.Is(rerr, tickets.ErrNotFound) {
+		return nil
+	}
+	if rerr != nil {
+		return fmt.Errorf("bot: record delivery failure on %s: %w", rep.TicketID, rerr)
+	}
+	return nil
+}

@@ -1,0 +1,25 @@
+// Package telegram is the Telegram channel of supportbot: it receives
+// updates into the bot's durable inbox and delivers the outbox's replies.
+//
+//   - Poller long-polls getUpdates with its own loop (not go-telegram's,
+//     which confirms updates before they are handled): each batch is stored
+//     in the inbox together with the next offset in ONE bbolt transaction
+//     before the next getUpdates confirms it to Telegram. Nothing is lost on
+//     a crash; a replayed update is dropped by the inbox's dedupe.
+//   - NewWebhookHandler is the optional webhook mode: constant-time secret
+//     check, store in the inbox, then 200 (500 if storing failed, so that
+//     Telegram retries).
+//   - Sender implements bot.Sender with go-telegram/bot: HTML messages,
+//     inline and reply keyboards, callback answers. It classifies failures:
+//     429 (with RetryAfter), 5xx and network errors retry; 403 and 400
+//     "chat not found" are permanent; any other 400 (bad HTML) is retried
+//     once at once as plain text before it is declared permanent.
+//   - EscapeHTML, SanitizeHTML and StripHTML render text for Telegram's HTML
+//     parse mode; PublishCommands sets the command menu in vi and en.
+//
+// The bot token is a secret: every error and log line from this package
+// has it replaced by "<token>".
+//
+// go-telegram/bot is imported only here (and in faketg, the fake Bot API
+// used by tests).
+package telegram

@@ -1,0 +1,397 @@
+package main
+
+// Binary-level tests: they build the real supportbot binary, run `serve`
+// against faketg (the fake Bot API, served from this test process), and
+// kill it. What they assert is what an officer or an operator would see:
+// every update answered, none lost, no ticket doubled, a clean stop on
+// SIGTERM and a clear refusal of a second process.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mostvn/supportbot/bot/telegram/faketg"
+)
+
+// binPath is the binary built once by TestMain for every binary-level test.
+var binPath string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		flag.Parse()
+		if testing.Short() {
+			return m.Run()
+		}
+		dir, err := os.MkdirTemp("", "supportbot-bin-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		binPath = filepath.Join(dir, "supportbot")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "go build: %v\n%s", err, out)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// needBinary skips binary-level tests under -short.
+func needBinary(t *testing.T) {
+	t.Helper()
+	if binPath == "" {
+		t.Skip("binary-level test: skipped with -short")
+	}
+}
+
+// guard bounds a wait that should end long before: a hang fails the test
+// instead of blocking it until the go test timeout.
+const guard = 60 * time.Second
+
+// proc is one running supportbot process.
+type proc struct {
+	cmd  *exec.Cmd
+	logs *logWatch
+	done chan struct{} // closed when the process has exited
+	err  error         // Wait's result, valid after done
+	addr string        // HTTP address it listens on
+}
+
+// logWatch collects stderr and reports the HTTP address from the JSON log.
+type logWatch struct {
+	mu   sync.Mutex // guards buf and addr
+	buf  bytes.Buffer
+	addr chan string // gets the address once
+	sent bool
+}
+
+func (l *logWatch) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	if !l.sent {
+		for line := range strings.SplitSeq(l.buf.String(), "\n") {
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "http listening" {
+				l.addr <- rec.Addr
+				l.sent = true
+				break
+			}
+		}
+	}
+	return len(p), nil
+}
+
+func (l *logWatch) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// botEnv is the environment of a bot on fake and dataDir.
+func botEnv(fake *faketg.Server, dataDir string) []string {
+	return append(os.Environ(),
+		"SUPPORTBOT_DATA_DIR="+dataDir,
+		"SUPPORTBOT_TELEGRAM_TOKEN="+fake.Token(),
+		"SUPPORTBOT_TELEGRAM_API_URL="+fake.URL(),
+		"SUPPORTBOT_HTTP_ADDR=127.0.0.1:0",
+		"SUPPORTBOT_LOG_FORMAT=json",
+		"SUPPORTBOT_LOG_LEVEL=info",
+		"SUPPORTBOT_CONFIG=",
+	)
+}
+
+// start runs the binary with args and env and waits until its HTTP server
+// listens. The process is killed at the end of the test if still running.
+func start(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{cmd: exec.Command(binPath, args...), logs: &logWatch{addr: make(chan string, 1)}, done: make(chan struct{})}
+	p.cmd.Env = env
+	p.cmd.Stderr = p.logs
+	p.cmd.Stdout = io.Discard
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		p.err = p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("log of pid %d:\n%s", p.cmd.Process.Pid, p.logs)
+		}
+	})
+	select {
+	case p.addr = <-p.logs.addr:
+	case <-p.done:
+		t.Fatalf("supportbot exited before listening: %v\n%s", p.err, p.logs)
+	case <-time.After(guard):
+		t.Fatalf("supportbot did not listen within %s\n%s", guard, p.logs)
+	}
+	return p
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (p *proc) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-p.done:
+	case <-time.After(guard):
+		t.Fatalf("supportbot did not exit within %s\n%s", guard, p.logs)
+	}
+	var ee *exec.ExitError
+	if errors.As(p.err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return -int(ws.Signal())
+		}
+		return ee.ExitCode()
+	}
+	if p.err != nil {
+		t.Fatalf("wait: %v", p.err)
+	}
+	return 0
+}
+
+// waitFake waits until cond holds on the fake, or fails the test.
+func waitFake(t *testing.T, fake *faketg.Server, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	if err := fake.Wait(ctx, cond); err != nil {
+		t.Fatalf("waiting for %s: %v", what, err)
+	}
+}
+
+func httpGet(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// burst is what the test pushed: updates per chat and the /ticket ones.
+type burst struct {
+	perChat map[int64]int   // updates pushed to each chat
+	ticket  map[int64]int64 // /ticket update_id → chat
+}
+
+// push queues n updates for each chat: every other one a /ticket command,
+// the rest questions (answered from the knowledge base, or not).
+func (b *burst) push(fake *faketg.Server, chats []int64, round int) {
+	questions := []string{
+		"Nghị định 133/2025/NĐ-CP phân cấp những nhiệm vụ gì?",
+		"thu tuc khai bao thiet bi X-quang",
+		"Báo cáo định kỳ nộp khi nào?",
+	}
+	for _, chat := range chats {
+		var id int64
+		if round%2 == 0 {
+			id = fake.PushText(chat, chat, fmt.Sprintf("/ticket Xã %d cần hỗ trợ lần %d", chat, round))
+			b.ticket[id] = chat
+		} else {
+			id = fake.PushText(chat, chat, questions[(int(chat)+round)%len(questions)])
+		}
+		b.perChat[chat]++
+	}
+}
+
+// answeredAll reports whether every chat got at least as many messages as
+// it sent updates.
+func (b *burst) answeredAll(fake *faketg.Server) bool {
+	for chat, n := range b.perChat {
+		if len(fake.SentTo(chat)) < n {
+			return false
+		}
+	}
+	return true
+}
+
+var ticketIDRe = regexp.MustCompile(`HT-\d{6}`)
+
+func TestBinaryKillMidBurstLosesNothing(t *testing.T) {
+	needBinary(t)
+	fake := faketg.New(faketg.Options{})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	env := botEnv(fake, dataDir)
+
+	const nChats, rounds = 40, 4
+	chats := make([]int64, nChats)
+	for i := range chats {
+		chats[i] = int64(7001 + i)
+	}
+	b := &burst{perChat: map[int64]int{}, ticket: map[int64]int64{}}
+
+	// First run: ready, then half the burst; killed once replies flow.
+	p1 := start(t, env, "serve")
+	waitFake(t, fake, "the first getUpdates", func() bool { return len(fake.Calls("getUpdates")) > 0 })
+	if code, body := httpGet(t, "http://"+p1.addr+"/healthz"); code != 200 {
+		t.Errorf("/healthz = %d %q", code, body)
+	}
+	if code, body := httpGet(t, "http://"+p1.addr+"/readyz"); code != 200 {
+		t.Errorf("/readyz while polling = %d %q", code, body)
+	}
+	for r := range rounds / 2 {
+		b.push(fake, chats, r)
+	}
+	waitFake(t, fake, "the first replies", func() bool { return len(fake.Sent()) >= nChats/2 })
+	if err := p1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if code := p1.wait(t); code != -int(syscall.SIGKILL) {
+		t.Fatalf("first run ended with %d, want killed", code)
+	}
+	sentAtKill := len(fake.Sent())
+
+	// The rest arrives while the bot is down; the second run must answer
+	// everything, the first half included.
+	for r := rounds / 2; r < rounds; r++ {
+		b.push(fake, chats, r)
+	}
+	p2 := start(t, env, "serve")
+	waitFake(t, fake, "every update answered", func() bool { return b.answeredAll(fake) && len(fake.Unconfirmed()) == 0 })
+	t.Logf("%d updates from %d chats; %d messages sent before the kill, %d in all",
+		nChats*rounds, nChats, sentAtKill, len(fake.Sent()))
+
+	code, metrics := httpGet(t, "http://"+p2.addr+"/metrics")
+	if code != 200 || !strings.Contains(metrics, "supportbot_messages_in_total") {
+		t.Errorf("/metrics = %d:\n%s", code, metrics)
+	}
+	if menu := fake.Commands(""); len(menu) == 0 {
+		t.Error("no default (Vietnamese) command menu published")
+	}
+	if menu := fake.Commands("en"); len(menu) == 0 {
+		t.Error("no English command menu published")
+	}
+
+	// SIGTERM: a clean stop.
+	if err := p2.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p2.wait(t); code != 0 {
+		t.Fatalf("SIGTERM: exit code %d, want 0\n%s", code, p2.logs)
+	}
+	if !strings.Contains(p2.logs.String(), `"msg":"stopped"`) {
+		t.Errorf("no clean-stop log line:\n%s", p2.logs)
+	}
+
+	// Tickets, read with the CLI on the stopped bot's data directory.
+	cmd := exec.Command(binPath, "tickets", "list", "--json")
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("tickets list: %v", err)
+	}
+	var ts []struct {
+		ID     string `json:"id"`
+		ChatID string `json:"chat_id"`
+		Source string `json:"source"`
+	}
+	if err := json.Unmarshal(out, &ts); err != nil {
+		t.Fatalf("tickets list --json: %v\n%s", err, out)
+	}
+	bySource := map[string][]string{}
+	byChat := map[string][]string{}
+	for _, tk := range ts {
+		bySource[tk.Source] = append(bySource[tk.Source], tk.ID)
+		byChat[tk.ChatID] = append(byChat[tk.ChatID], tk.ID)
+	}
+	for src, ids := range bySource {
+		if len(ids) > 1 {
+			t.Errorf("source %s has %d tickets: %v", src, len(ids), ids)
+		}
+	}
+	for upd, chat := range b.ticket {
+		if ids := bySource["telegram:"+strconv.FormatInt(upd, 10)]; len(ids) != 1 {
+			t.Errorf("/ticket update %d (chat %d) has tickets %v, want exactly one", upd, chat, ids)
+		}
+	}
+	// Each chat was told the numbers of its tickets, and only those.
+	for _, chat := range chats {
+		told := map[string]bool{}
+		for _, s := range fake.SentTo(chat) {
+			for _, id := range ticketIDRe.FindAllString(s.Text, -1) {
+				told[id] = true
+			}
+		}
+		mine := byChat[strconv.FormatInt(chat, 10)]
+		for _, id := range mine {
+			if !told[id] {
+				t.Errorf("chat %d was never told about its ticket %s", chat, id)
+			}
+			delete(told, id)
+		}
+		if len(told) > 0 {
+			t.Errorf("chat %d was told about tickets not its own: %v", chat, slices.Sorted(mapKeys(told)))
+		}
+	}
+}
+
+func mapKeys(m map[string]bool) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+func TestBinarySecondProcessRefused(t *testing.T) {
+	needBinary(t)
+	fake := faketg.New(faketg.Options{})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	env := botEnv(fake, dataDir)
+	p1 := start(t, env, "serve")
+	waitFake(t, fake, "the first getUpdates", func() bool { return len(fake.Calls("getUpdates")) > 0 })
+
+	for _, args := range [][]string{{"serve"}, {"tickets", "list"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), guard)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, binPath, args...)
+			cmd.Env = env
+			out, err := cmd.CombinedOutput()
+			if ctx.Err() != nil {
+				t.Fatalf("second process hung:\n%s", out)
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitError {
+				t.Fatalf("second process: err %v, want exit code %d\n%s", err, exitError, out)
+			}
+			if !strings.Contains(string(out), "in use") {
+				t.Errorf("second process did not say the data directory is in use:\n%s", out)
+			}
+		})
+	}
+	if code, _ := httpGet(t, "http://"+p1.addr+"/healthz"); code != 200 {
+		t.Errorf("first process hurt by the second: /healthz = %d", code)
+	}
+}

@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Configuration keys. The same names are read from the environment and
+// from the optional config file; secrets may also be read from the file
+// named by KEY_FILE.
+const (
+	keyConfig           = "SUPPORTBOT_CONFIG"
+	keyDataDir          = "SUPPORTBOT_DATA_DIR"
+	keyKBDir            = "SUPPORTBOT_KB_DIR"
+	keyTelegramToken    = "SUPPORTBOT_TELEGRAM_TOKEN"
+	keyTelegramAPIURL   = "SUPPORTBOT_TELEGRAM_API_URL"
+	keyTelegramMode     = "SUPPORTBOT_TELEGRAM_MODE"
+	keyWebhookSecret    = "SUPPORTBOT_TELEGRAM_WEBHOOK_SECRET"
+	keyHTTPAddr         = "SUPPORTBOT_HTTP_ADDR"
+	keyLogLevel         = "SUPPORTBOT_LOG_LEVEL"
+	keyLogFormat        = "SUPPORTBOT_LOG_FORMAT"
+	keyLang             = "SUPPORTBOT_LANG"
+	keySLAUrgentFirst   = "SUPPORTBOT_SLA_URGENT_FIRST"
+	keySLAUrgentResolve = "SUPPORTBOT_SLA_URGENT_RESOLVE"
+	keySLANormalFirst   = "SUPPORTBOT_SLA_NORMAL_FIRST"
+	keySLANormalResolve = "SUPPORTBOT_SLA_NORMAL_RESOLVE"
+	keyHolidaysFile     = "SUPPORTBOT_HOLIDAYS_FILE"
+)
+
+// Defaults, named so that help texts and tests quote the same values.
+const (
+	defaultDataDir        = "./data"
+	defaultTelegramAPIURL = "https://api.telegram.org"
+	defaultTelegramMode   = modePolling
+	defaultHTTPAddr       = "127.0.0.1:8080"
+	defaultLogLevel       = "info"
+	defaultLogFormat      = "text"
+	defaultLang           = "vi"
+	defaultUrgentFirst    = 30 * time.Minute
+	defaultUrgentResolve  = 8 * time.Hour
+	defaultNormalFirst    = 4 * time.Hour
+	defaultNormalResolve  = 72 * time.Hour
+
+	modePolling = "polling"
+	modeWebhook = "webhook"
+)
+
+// secretKeys may be given as KEY_FILE: the file's content (without the
+// trailing newline) is the value, so tokens stay out of the environment
+// and out of `ps`.
+var secretKeys = map[string]bool{
+	keyTelegramToken: true,
+	keyWebhookSecret: true,
+}
+
+// knownKeys lists every key a config file may set; anything else in a file
+// is a typo and refused (the environment holds too much else to be strict).
+var knownKeys = map[string]bool{
+	keyDataDir: true, keyKBDir: true, keyTelegramToken: true, keyTelegramAPIURL: true,
+	keyTelegramMode: true, keyWebhookSecret: true, keyHTTPAddr: true, keyLogLevel: true,
+	keyLogFormat: true, keyLang: true, keySLAUrgentFirst: true, keySLAUrgentResolve: true,
+	keySLANormalFirst: true, keySLANormalResolve: true, keyHolidaysFile: true,
+}
+
+// ErrConfig is wrapped by every configuration error; the message names the
+// offending key and what is accepted.
+var ErrConfig = errors.New("config")
+
+// Config is everything the binary reads from its environment. The zero value
+// is not useful: build it with loadConfig (defaults, then the file, then the
+// environment).
+type Config struct {
+	DataDir string // bbolt file and bleve index
+	KBDir   string // knowledge files; "" means the embedded corpus
+
+	TelegramToken         string
+	TelegramAPIURL        string
+	TelegramMode          string // modePolling or modeWebhook
+	TelegramWebhookSecret string
+
+	HTTPAddr  string
+	LogLevel  slog.Level
+	LogFormat string // "text" or "json"
+	Lang      string // language of the CLI's own messages: "vi" or "en"
+
+	SLAUrgentFirst   time.Duration
+	SLAUrgentResolve time.Duration
+	SLANormalFirst   time.Duration
+	SLANormalResolve time.Duration
+	HolidaysFile     string
+
+	// Source says where each key's value came from ("default", the config
+	// file's path, "env"), for `supportbot help config` and error messages.
+	Source map[string]string
+}
+
+// defaultConfig returns a fresh Config holding the defaults.
+func defaultConfig() Config {
+	return Config{
+		DataDir:          defaultDataDir,
+		TelegramAPIURL:   defaultTelegramAPIURL,
+		TelegramMode:     defaultTelegramMode,
+		HTTPAddr:         defaultHTTPAddr,
+		LogLevel:         slog.LevelInfo,
+		LogFormat:        defaultLogFormat,
+		Lang:             defaultLang,
+		SLAUrgentFirst:   defaultUrgentFirst,
+		SLAUrgentResolve: defaultUrgentResolve,
+		SLANormalFirst:   defaultNormalFirst,
+		SLANormalResolve: defaultNormalResolve,
+		Source:           map[string]string{},
+	}
+}
+
+// TelegramEnabled reports whether a Telegram channel is configured.
+func (c Config) TelegramEnabled() bool { return c.TelegramToken != "" }
+
+// Secrets returns the values that must never appear in a log or an error.
+func (c Config) Secrets() []string {
+	var s []string
+	for _, v := range []string{c.TelegramToken, c.TelegramWebhookSecret} {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	return s
+}
+
+// env reads one environment variable; ok is false when it is unset.
+type env func(key string) (value string, ok bool)
+
+// loadConfig fills a Config from the defaults, then the config file (path
+// given by the --config flag, else SUPPORTBOT_CONFIG; none is fine), then
+// the environment. readFile reads the config file and *_FILE secrets.
+func loadConfig(configPath string, getenv env, readFile func(string) ([]byte, error)) (Config, error) {
+	cfg := defaultConfig()
+	if configPath == "" {
+		configPath, _ = getenv(keyConfig)
+	}
+	var layers []layer
+	if configPath != "" {
+		raw, err := readFile(configPath)
+		if err != nil {
+			return Config{}, fmt.Errorf("%w: %s: %w", ErrConfig, keyConfig, err)
+		}
+		l, err := parseConfigFile(configPath, raw)
+		if err != nil {
+			return Config{}, err
+		}
+		layers = append(layers, l)
+	}
+	envLayer := layer{name: "env", values: map[string]string{}}
+	for key := range knownKeys {
+		// An empty variable counts as unset: shells and unit files often
+		// export KEY= to mean "nothing here".
+		if v, ok := getenv(key); ok && v != "" {
+			envLayer.values[key] = v
+		}
+		if secretKeys[key] {
+			if v, ok := getenv(key + "_FILE"); ok && v != "" {
+				envLayer.values[key+"_FILE"] = v
+			}
+		}
+	}
+	layers = append(layers, envLayer)
+
+	settled := map[string]string{}
+	for _, l := range layers {
+		for _, key := range sortedKeys(l.values) {
+			v := l.values[key]
+			base, isFile := strings.CutSuffix(key, "_FILE")
+			if !isFile {
+				continue
+			}
+			if _, both := l.values[base]; both {
+				return Config{}, fmt.Errorf("%w: %s and %s are both set in %s: keep one", ErrConfig, base, key, l.name)
+			}
+			if v == "" {
+				continue
+			}
+			secret, err := readFile(v)
+			if err != nil {
+				return Config{}, fmt.Errorf("%w: %s: %w", ErrConfig, key, err)
+			}
+			settled[base] = strings.TrimRight(string(secret), "\r\n")
+			cfg.Source[base] = l.name + " (" + key + ")"
+		}
+		for _, key := range sortedKeys(l.values) {
+			if strings.HasSuffix(key, "_FILE") && secretKeys[strings.TrimSuffix(key, "_FILE")] {
+				continue
+			}
+			settled[key] = l.values[key]
+			cfg.Source[key] = l.name
+		}
+	}
+	for _, key := range sortedKeys(settled) {
+		if err := cfg.set(key, strings.TrimSpace(settled[key])); err != nil {
+			return Config{}, fmt.Errorf("%w: %s (from %s): %w", ErrConfig, key, cfg.Source[key], err)
+		}
+	}
+	if err := cfg.validate(); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// layer is one source of settings, in precedence order.
+type layer struct {
+	name   string
+	values map[string]string
+}
+
+// parseConfigFile reads KEY=VALUE lines. Blank lines and lines starting
+// with # are skipped; "export " before a key and quotes around a value are
+// accepted so that the same file can be sourced by a shell.
+func parseConfigFile(path string, raw []byte) (layer, error) {
+	l := layer{name: path, values: map[string]string{}}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		key, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return layer{}, fmt.Errorf("%w: %s:%d: want KEY=VALUE, got %q", ErrConfig, path, n, line)
+		}
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if len(value) >= 2 && (value[0] == '"' || value[0] == '\'') && value[len(value)-1] == value[0] {
+			value = value[1 : len(value)-1]
+		}
+		base := strings.TrimSuffix(key, "_FILE")
+		if !knownKeys[key] && !(secretKeys[base] && key != base) {
+			return layer{}, fmt.Errorf("%w: %s:%d: unknown key %s (known: %s)", ErrConfig, path, n, key, strings.Join(sortedKeys(knownKeys), ", "))
+		}
+		l.values[key] = value
+	}
+	if err := sc.Err(); err != nil {
+		return layer{}, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
+	}
+	return l, nil
+}
+
+// set parses one value into the field for key.
+func (c *Config) set(key, v string) error {
+	switch key {
+	case keyDataDir:
+		if v == "" {
+			return errors.New("must not be empty")
+		}
+		c.DataDir = v
+	case keyKBDir:
+		c.KBDir = v
+	case keyTelegramToken:
+		c.TelegramToken = v
+	case keyTelegramAPIURL:
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an http(s) URL", v)
+		}
+		c.TelegramAPIURL = strings.TrimRight(v, "/")
+	case keyTelegramMode:
+		if v != modePolling && v != modeWebhook {
+			return fmt.Errorf("%q: want %s or %s", v, modePolling, modeWebhook)
+		}
+		c.TelegramMode = v
+	case keyWebhookSecret:
+		c.TelegramWebhookSecret = v
+	case keyHTTPAddr:
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return fmt.Errorf("%q: want host:port, such as 127.0.0.1:8080 or :0", v)
+		}
+		c.HTTPAddr = v
+	case keyLogLevel:
+		var lvl slog.Level
+		if err := lvl.UnmarshalText([]byte(v)); err != nil {
+			return fmt.Errorf("%q: want debug, info, warn or error", v)
+		}
+		c.LogLevel = lvl
+	case keyLogFormat:
+		if v != "text" && v != "json" {
+			return fmt.Errorf("%q: want text or json", v)
+		}
+		c.LogFormat = v
+	case keyLang:
+		if v != "vi" && v != "en" {
+			return fmt.Errorf("%q: want vi or en", v)
+		}
+		c.Lang = v
+	case keySLAUrgentFirst:
+		return setDuration(&c.SLAUrgentFirst, v)
+	case keySLAUrgentResolve:
+		return setDuration(&c.SLAUrgentResolve, v)
+	case keySLANormalFirst:
+		return setDuration(&c.SLANormalFirst, v)
+	case keySLANormalResolve:
+		return setDuration(&c.SLANormalResolve, v)
+	case keyHolidaysFile:
+		c.HolidaysFile = v
+	}
+	return nil
+}
+
+func setDuration(d *time.Duration, v string) error {
+	x, err := time.ParseDuration(v)
+	if err != nil || x <= 0 {
+		return fmt.Errorf("%q: want a positive duration such as 30m, 8h or 72h", v)
+	}
+	*d = x
+	return nil
+}
+
+// validate checks the rules that span several keys.
+func (c Config) validate() error {
+	if c.TelegramMode == modeWebhook && c.TelegramToken != "" && c.TelegramWebhookSecret == "" {
+		return fmt.Errorf("%w: %s=webhook needs %s (or %s_FILE): Telegram sends it with every update so forged updates are refused",
+			ErrConfig, keyTelegramMode, keyWebhookSecret, keyWebhookSecret)
+	}
+	if c.SLAUrgentFirst > c.SLAUrgentResolve {
+		return fmt.Errorf("%w: %s (%s) is longer than %s (%s)", ErrConfig, keySLAUrgentFirst, c.SLAUrgentFirst, keySLAUrgentResolve, c.SLAUrgentResolve)
+	}
+	if c.SLANormalFirst > c.SLANormalResolve {
+		return fmt.Errorf("%w: %s (%s) is longer than %s (%s)", ErrConfig, keySLANormalFirst, c.SLANormalFirst, keySLANormalResolve, c.SLANormalResolve)
+	}
+	return nil
+}
+
+// osEnv reads the process environment.
+func osEnv(key string) (string, bool) { return os.LookupEnv(key) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/tickets"
+)
+
+// openIndex opens the knowledge index for a CLI command. The data
+// directory's lock is taken first, so that a command never rebuilds the
+// index under a running bot; when the bot holds it, the command searches a
+// memory-only index of the same files instead (same analyzer, same search)
+// and says so on stderr. The caller calls the returned close.
+func openIndex(a *app, cfg Config) (ix *knowledge.Index, onDisk bool, closeFn func() error, err error) {
+	files, err := kbFS(cfg)
+	if err != nil {
+		return nil, false, nil, err
+	}
+	db, err := tickets.OpenDB(cfg.DataDir)
+	if err != nil && !isLocked(err) {
+		return nil, false, nil, err
+	}
+	if err == nil {
+		ix, err := knowledge.Open(cfg.DataDir, files)
+		if err != nil {
+			db.Close()
+			return nil, false, nil, fmt.Errorf("knowledge index: %w", err)
+		}
+		return ix, true, func() error { return errors.Join(ix.Close(), db.Close()) }, nil
+	}
+	fmt.Fprintln(a.stderr, a.tr(
+		"supportbot: bot đang chạy trên thư mục dữ liệu này; tìm trên chỉ mục tạm trong bộ nhớ từ cùng các tệp tri thức.",
+		"supportbot: the bot is running on this data directory; searching a temporary in-memory index of the same knowledge files."))
+	entries, loadErrs := knowledge.LoadDir(files)
+	for _, le := range loadErrs {
+		fmt.Fprintf(a.stderr, "supportbot: %v\n", le)
+	}
+	mem, err := knowledge.NewMemIndex(entries)
+	if err != nil {
+		return nil, false, nil, fmt.Errorf("knowledge index: %w", err)
+	}
+	return mem, false, mem.Close, nil
+}
+
+func kbImportCommand() *command {
+	return &command{
+		name: "kb import", args: "DIR",
+		vi: "Nhập văn bản chính thức (.txt, .html, .docx) trong DIR thành các tệp tri thức",
+		en: "Import official texts (.txt, .html, .docx) in DIR as knowledge files",
+		viLong: `Mỗi văn bản được tách theo Chương/Mục/Điều/Khoản thành các đoạn có trích dẫn, ghi vào
+$` + keyKBDir + `/imported/<số-văn-bản>/ (phải đặt ` + keyKBDir + `, kho nhúng sẵn thì không ghi được).
+Nhập lại là lũy đẳng. Bot đang chạy dùng các tệp mới ở lần khởi động sau.`,
+		enLong: `Each text is split at Chương/Mục/Điều/Khoản into cited passages, written to
+$` + keyKBDir + `/imported/<document-number>/ (` + keyKBDir + ` must be set: the embedded corpus is read-only).
+Importing again is idempotent. A running bot uses the new files from its next start.`,
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			return func(ctx context.Context, args []string) error {
+				if err := wantArgs(a, kbImportCommand(), args, 1, a.tr("đúng một thư mục nguồn", "exactly one source folder")); err != nil {
+					return err
+				}
+				cfg, err := a.config()
+				if err != nil {
+					return err
+				}
+				if cfg.KBDir == "" {
+					return fmt.Errorf("%s", a.tr(
+						keyKBDir+" chưa đặt: kho tri thức nhúng sẵn chỉ đọc; đặt "+keyKBDir+" là thư mục tri thức (ví dụ knowledge/corpus của kho mã)",
+						keyKBDir+" is not set: the embedded corpus is read-only; set "+keyKBDir+" to the knowledge folder (e.g. the repository's knowledge/corpus)"))
+				}
+				rep, err := knowledge.Import(args[0], cfg.KBDir)
+				if err != nil {
+					return err
+				}
+				for _, f := range rep.Files {
+					fmt.Fprintf(a.stdout, "%s: %s, %d %s → %s\n", f.Source, f.Document, f.Passages, a.tr("đoạn", "passages"), f.Dir)
+				}
+				fmt.Fprintf(a.stdout, a.tr("Đã nhập %d tệp, %d đoạn.\n", "Imported %d files, %d passages.\n"), len(rep.Files), rep.Passages)
+				for _, le := range rep.Errors {
+					fmt.Fprintf(a.stderr, "supportbot: %v\n", &le)
+				}
+				if n := len(rep.Errors); n > 0 {
+					return fmt.Errorf(a.tr("%d tệp không nhập được (xem trên)", "%d files could not be imported (see above)"), n)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func kbStatsCommand() *command {
+	return &command{
+		name: "kb stats", args: "[--json]",
+		vi: "Thống kê cơ sở tri thức: số mục theo ngôn ngữ, chủ đề, văn bản; tệp lỗi",
+		en: "Knowledge base statistics: entries by language, topic, document; files in error",
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			asJSON := fs.Bool("json", false, a.tr("in JSON", "print JSON"))
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return &usageError{cmd: kbStatsCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
+				}
+				cfg, err := a.config()
+				if err != nil {
+					return err
+				}
+				ix, _, closeIx, err := openIndex(a, cfg)
+				if err != nil {
+					return err
+				}
+				defer closeIx()
+				st := ix.Stats()
+				if *asJSON {
+					return writeJSON(a.stdout, st)
+				}
+				src := cfg.KBDir
+				if src == "" {
+					src = a.tr("(kho nhúng sẵn)", "(embedded corpus)")
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(tw, "%s:\t%s\n", a.tr("Tệp tri thức", "Knowledge files"), src)
+				fmt.Fprintf(tw, "%s:\t%d\n", a.tr("Số mục", "Entries"), st.Entries)
+				fmt.Fprintf(tw, "%s:\t%d\n", a.tr("Tệp lỗi", "Files in error"), st.LoadErrors)
+				fmt.Fprintf(tw, "%s:\t%d\n", a.tr("Phiên bản bộ phân tích", "Analyzer version"), st.AnalyzerVersion)
+				if !st.BuiltAt.IsZero() {
+					fmt.Fprintf(tw, "%s:\t%s\n", a.tr("Chỉ mục dựng lúc", "Index built"), st.BuiltAt.Local().Format(time.DateTime))
+				}
+				if st.SizeBytes > 0 {
+					fmt.Fprintf(tw, "%s:\t%.1f MB\n", a.tr("Dung lượng chỉ mục", "Index size"), float64(st.SizeBytes)/1e6)
+				}
+				tw.Flush()
+				writeCounts(a.stdout, a.tr("Theo ngôn ngữ", "By language"), st.ByLang)
+				writeCounts(a.stdout, a.tr("Theo chủ đề", "By topic"), st.ByTopic)
+				writeCounts(a.stdout, a.tr("Theo văn bản", "By document"), st.ByDocument)
+				for _, le := range ix.LoadErrors() {
+					fmt.Fprintf(a.stderr, "supportbot: %v\n", &le)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+// writeCounts prints a map as an indented list, largest first.
+func writeCounts(w io.Writer, title string, m map[string]int) {
+	if len(m) == 0 {
+		return
+	}
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
+	fmt.Fprintf(w, "\n%s:\n", title)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, k := range keys {
+		name := k
+		if name == "" {
+			name = "-"
+		}
+		fmt.Fprintf(tw, "  %d\t %s\n", m[k], name)
+	}
+	tw.Flush()
+}
+
+// searchJSON is the documented JSON of `kb search --json`: exactly these
+// fields, whatever knowledge.Hit grows.
+type searchJSON struct {
+	Query      string          `json:"query"`
+	Confidence string          `json:"confidence"`
+	Hits       []searchHitJSON `json:"hits"`
+}
+
+type searchHitJSON struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Snippet  string  `json:"snippet"`
+	Text     string  `json:"text"`
+	Document string  `json:"document"`
+	Article  string  `json:"article"`
+	Source   string  `json:"source"`
+	Score    float64 `json:"score"`
+}
+
+func kbSearchCommand() *command {
+	return &command{
+		name: "kb search", args: "[--json] [--lang vi|en] [--limit N] [--topic T] QUERY",
+		vi: "Tìm trong cơ sở tri thức đúng như bot tìm, kèm mức tin cậy (answer, suggest, none)",
+		en: "Search the knowledge base exactly as the bot does, with its confidence (answer, suggest, none)",
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			asJSON := fs.Bool("json", false, a.tr(`in JSON {"query","confidence","hits":[...]}`, `print JSON {"query","confidence","hits":[...]}`))
+			lang := fs.String("lang", "", a.tr("ưu tiên mục bằng `NGÔN_NGỮ` vi hoặc en", "prefer entries in `LANG` vi or en"))
+			limit := fs.Int("limit", 5, a.tr("tối đa `N` kết quả", "at most `N` hits"))
+			topic := fs.String("topic", "", a.tr("chỉ tìm trong `CHỦ_ĐỀ` (decree-132, decree-133, ip, radiation, ...)", "only search `TOPIC` (decree-132, decree-133, ip, radiation, ...)"))
+			return func(ctx context.Context, args []string) error {
+				q := strings.TrimSpace(strings.Join(args, " "))
+				if q == "" {
+					return &usageError{cmd: kbSearchCommand(), msg: a.tr("cần câu hỏi cần tìm", "want a QUERY")}
+				}
+				if *lang != "" && *lang != "vi" && *lang != "en" {
+					return &usageError{cmd: kbSearchCommand(), msg: fmt.Sprintf(a.tr("--lang %q: cần vi hoặc en", "--lang %q: want vi or en"), *lang)}
+				}
+				if *limit < 1 {
+					return &usageError{cmd: kbSearchCommand(), msg: a.tr("--limit phải từ 1 trở lên", "--limit must be at least 1")}
+				}
+				cfg, err := a.config()
+				if err != nil {
+					return err
+				}
+				ix, _, closeIx, err := openIndex(a, cfg)
+				if err != nil {
+					return err
+				}
+				defer closeIx()
+				res, err := ix.Search(ctx, q, knowledge.Options{Limit: *limit, Lang: *lang, Topic: *topic})
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					out := searchJSON{Query: res.Query, Confidence: string(res.Verdict), Hits: []searchHitJSON{}}
+					for _, h := range res.Hits {
+						out.Hits = append(out.Hits, searchHitJSON{ID: h.ID, Title: h.Title, Snippet: h.Snippet, Text: h.Text,
+							Document: h.Document, Article: h.Article, Source: h.Source, Score: h.Score})
+					}
+					return writeJSON(a.stdout, out)
+				}
+				writeSearch(a, a.stdout, res)
+				return nil
+			}
+		},
+	}
+}
+
+// writeSearch prints a result for a person at a terminal.
+func writeSearch(a *app, w io.Writer, res knowledge.Result) {
+	verdict := map[knowledge.Verdict]string{
+		knowledge.VerdictAnswer:  a.tr("answer: mục đầu trả lời được câu hỏi", "answer: the first entry answers the question"),
+		knowledge.VerdictSuggest: a.tr("suggest: có mục liên quan nhưng chưa chắc", "suggest: related entries, not sure"),
+		knowledge.VerdictNone:    a.tr("none: không có gì liên quan; bot sẽ mở phiếu", "none: nothing relevant; the bot opens a ticket"),
+	}[res.Verdict]
+	if verdict == "" {
+		verdict = string(res.Verdict)
+	}
+	fmt.Fprintf(w, "%s %s\n", a.tr("Mức tin cậy:", "Confidence:"), verdict)
+	snippet := strings.NewReplacer("<mark>", "«", "</mark>", "»", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'")
+	for i, h := range res.Hits {
+		cite := strings.TrimSpace(h.Article + ", " + h.Document)
+		cite = strings.Trim(cite, ", ")
+		fmt.Fprintf(w, "\n%d. %s  [%s]  %.3f\n", i+1, h.Title, h.ID, h.Score)
+		if cite != "" {
+			fmt.Fprintf(w, "   %s\n", cite)
+		}
+		if s := oneLine(snippet.Replace(h.Snippet), 240); s != "" {
+			fmt.Fprintf(w, "   %s\n", s)
+		}
+		if h.Source != "" {
+			fmt.Fprintf(w, "   %s\n", h.Source)
+		}
+	}
+}
+
+func kbEvalCommand() *command {
+	return &command{
+		name: "kb eval", args: "--dataset DIR [--strip-tones] [--stock] [--json]",
+		vi: "Đo chất lượng tìm kiếm trên bộ dữ liệu BEIR (corpus.jsonl, queries.jsonl, qrels.tsv)",
+		en: "Measure search quality on a BEIR dataset (corpus.jsonl, queries.jsonl, qrels.tsv)",
+		viLong: "Dùng đúng bộ phân tích và đường tìm kiếm của bot, trên chỉ mục tạm trong bộ nhớ. JSON: docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.",
+		enLong: "Uses exactly the bot's analyzer and search path, on a temporary in-memory index. JSON: docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.",
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			dataset := fs.String("dataset", "", a.tr("`THƯ_MỤC` bộ dữ liệu BEIR (bắt buộc)", "BEIR dataset `DIR` (required)"))
+			strip := fs.Bool("strip-tones", false, a.tr("bỏ dấu thanh khỏi câu hỏi, như cán bộ gõ không dấu", "remove tone marks from the questions, as officers type without them"))
+			stock := fs.Bool("stock", false, a.tr("đo bleve nguyên bản (bộ phân tích chuẩn) để so sánh", "measure stock bleve (standard analyzer) for comparison"))
+			asJSON := fs.Bool("json", false, a.tr("in một đối tượng JSON trên một dòng", "print one JSON object on one line"))
+			return func(ctx context.Context, args []string) error {
+				if *dataset == "" {
+					return &usageError{cmd: kbEvalCommand(), msg: a.tr("cần --dataset DIR", "want --dataset DIR")}
+				}
+				if len(args) > 0 {
+					return &usageError{cmd: kbEvalCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
+				}
+				ds, err := knowledge.LoadBEIR(*dataset)
+				if err != nil {
+					return err
+				}
+				rep, err := knowledge.Eval(ctx, ds, knowledge.EvalOptions{StripTones: *strip, Stock: *stock})
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					// One line, so that `make eval` can put a label before it.
+					enc := newCompactJSON(a.stdout)
+					return enc.Encode(rep)
+				}
+				tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(tw, "docs\t%d\nqueries\t%d\n", rep.Docs, rep.Queries)
+				fmt.Fprintf(tw, "recall@1\t%.3f\nrecall@5\t%.3f\nrecall@10\t%.3f\n", rep.RecallAt1, rep.RecallAt5, rep.RecallAt10)
+				fmt.Fprintf(tw, "MRR@10\t%.3f\nnDCG@10\t%.3f\n", rep.MRRAt10, rep.NDCGAt10)
+				fmt.Fprintf(tw, "latency p50\t%.2f ms\nlatency p99\t%.2f ms\nindex\t%.2f s\n", rep.LatencyP50MS, rep.LatencyP99MS, rep.IndexSeconds)
+				return tw.Flush()
+			}
+		},
+	}
+}

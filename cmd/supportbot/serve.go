@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/telegram"
+)
+
+// publishTimeout bounds the start-up call that sets the command menu.
+const publishTimeout = 20 * time.Second
+
+func serveCommand() *command {
+	return &command{
+		name: "serve",
+		vi:   "Chạy bot: các kênh đã cấu hình (Telegram), HTTP /healthz /readyz /metrics",
+		en:   "Run the bot: every configured channel (Telegram), HTTP /healthz /readyz /metrics",
+		viLong: `Cần ` + keyTelegramToken + ` (hoặc ` + keyTelegramToken + `_FILE). Mặc định nhận tin bằng long polling
+(không cần địa chỉ công khai); ` + keyTelegramMode + `=webhook nhận tại /telegram/webhook trên ` + keyHTTPAddr + `.
+SIGINT/SIGTERM dừng gọn: việc đang làm xong hoặc nằm lại trong hộp thư đến/đi (bbolt) và tiếp tục ở lần chạy sau.
+Chỉ một tiến trình được dùng một thư mục dữ liệu.`,
+		enLong: `Needs ` + keyTelegramToken + ` (or ` + keyTelegramToken + `_FILE). Receives by long polling by default
+(no public URL needed); ` + keyTelegramMode + `=webhook receives on /telegram/webhook at ` + keyHTTPAddr + `.
+SIGINT/SIGTERM stop cleanly: work in flight finishes or stays in the inbox/outbox (bbolt) and resumes at the next start.
+Only one process may use a data directory.`,
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return &usageError{cmd: serveCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
+				}
+				cfg, err := a.config()
+				if err != nil {
+					return err
+				}
+				if !cfg.TelegramEnabled() {
+					return fmt.Errorf("%s", a.tr(
+						"chưa cấu hình kênh nào: đặt "+keyTelegramToken+" (hoặc dùng `supportbot console`)",
+						"no channel configured: set "+keyTelegramToken+" (or use `supportbot console`)"))
+				}
+				return serve(ctx, a, cfg)
+			}
+		},
+	}
+}
+
+// serve runs the bot until ctx ends or a part fails.
+func serve(ctx context.Context, a *app, cfg Config) error {
+	log := a.logger(cfg, cfg.LogLevel)
+	log.Info("starting", "version", version, "data_dir", cfg.DataDir, "telegram_mode", cfg.TelegramMode, "api", cfg.TelegramAPIURL)
+	w, err := wire(a, cfg, log)
+	if err != nil {
+		return lockedHint(a, err)
+	}
+	defer func() {
+		if err := w.close(); err != nil {
+			log.Error("close", "err", err)
+		}
+	}()
+
+	sender, err := telegram.NewSender(cfg.TelegramToken, cfg.TelegramAPIURL, telegram.SenderOptions{Logger: log.With("part", "telegram")})
+	if err != nil {
+		return err
+	}
+	w.outbox.Register(bot.Telegram, sender, sender.Limits())
+
+	g := &runGroup{log: log}
+	var webhook http.Handler
+	switch cfg.TelegramMode {
+	case modeWebhook:
+		webhook = telegram.NewWebhookHandler(cfg.TelegramWebhookSecret, w.inbox)
+		w.ready.set("telegram", func() error { return nil })
+		g.add("telegram menu", waitThen(func(ctx context.Context) { publishMenu(ctx, w, cfg) }))
+	default:
+		poller, err := telegram.NewPoller(cfg.TelegramToken, cfg.TelegramAPIURL, w.inbox, telegram.PollerOptions{
+			Logger:  log.With("part", "poller"),
+			Metrics: w.metrics,
+			Now:     a.now,
+		})
+		if err != nil {
+			return err
+		}
+		pollerUp := w.ready.flag("telegram poller", "not running")
+		g.add("telegram poller", func(ctx context.Context) error {
+			publishMenu(ctx, w, cfg)
+			pollerUp(true)
+			defer pollerUp(false)
+			return poller.Run(ctx)
+		})
+	}
+	srv, err := newHTTPServer(cfg.HTTPAddr, newHTTPHandler(w.ready, w.metrics, webhook, log), log)
+	if err != nil {
+		return err
+	}
+	g.add("http", srv.run)
+	w.addCore(g)
+
+	err = g.run(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// publishMenu sets the command menu in Vietnamese and English. A failure
+// is logged, not fatal: the bot answers commands without a menu.
+func publishMenu(ctx context.Context, w *wiring, cfg Config) {
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
+	err := telegram.PublishCommands(ctx, cfg.TelegramToken, cfg.TelegramAPIURL, w.router.Commands("vi"), w.router.Commands("en"))
+	if err != nil && !errors.Is(err, context.Canceled) {
+		w.log.Warn("publish command menu", "err", err)
+	}
+}

@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mostvn/supportbot/tickets"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ticketOptions maps the configuration to the store's options.
+func ticketOptions(cfg Config, now func() time.Time) (tickets.Options, error) {
+	opts := tickets.Options{
+		SLA: tickets.SLAPolicy{
+			Urgent: tickets.Targets{FirstResponse: cfg.SLAUrgentFirst, Resolution: cfg.SLAUrgentResolve},
+			Normal: tickets.Targets{FirstResponse: cfg.SLANormalFirst, Resolution: cfg.SLANormalResolve},
+		},
+		Now: now,
+	}
+	if cfg.HolidaysFile != "" {
+		cal, err := tickets.LoadCalendar(cfg.HolidaysFile)
+		if err != nil {
+			return tickets.Options{}, fmt.Errorf("%s: %w", keyHolidaysFile, err)
+		}
+		opts.Calendar = cal
+	}
+	return opts, nil
+}
+
+// openStore opens the data directory's database and the ticket store on
+// it. The caller calls the returned close. A data directory held by a
+// running bot fails at once with tickets.ErrLocked.
+func openStore(a *app, cfg Config) (*tickets.Store, *bolt.DB, error) {
+	opts, err := ticketOptions(cfg, a.now)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := tickets.OpenDB(cfg.DataDir)
+	if err != nil {
+		return nil, nil, lockedHint(a, err)
+	}
+	st, err := tickets.NewStore(db, opts)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return st, db, nil
+}
+
+// lockedHint adds what to do when the data directory is held by the bot.
+func lockedHint(a *app, err error) error {
+	if isLocked(err) {
+		return fmt.Errorf("%w\n%s", err, a.tr(
+			"Bot đang chạy và giữ thư mục dữ liệu; dừng bot rồi chạy lại lệnh, hoặc dùng một thư mục sao lưu.",
+			"The bot is running and holds the data directory; stop it and run the command again, or use a backup's directory."))
+	}
+	return err
+}
+
+// withStore runs fn on the configured ticket store and closes it.
+func withStore(a *app, fn func(st *tickets.Store) error) error {
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	st, db, err := openStore(a, cfg)
+	if err != nil {
+		return err
+	}
+	err = fn(st)
+	if cerr := db.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close database: %w", cerr)
+	}
+	return err
+}
+
+func ticketsListCommand() *command {
+	return &command{
+		name: "tickets list", args: "[--state S] [--province P] [--topic T] [--limit N] [--json]",
+		vi: "Liệt kê phiếu, mới nhất trước", en: "List tickets, newest first",
+		viLong: "--state nhận một hoặc nhiều trạng thái cách nhau bởi dấu phẩy (" + statesList() + "), hoặc \"open\" cho mọi phiếu chưa xong.",
+		enLong: "--state takes one or more comma-separated states (" + statesList() + "), or \"open\" for every ticket still needing work.",
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			state := fs.String("state", "", a.tr("lọc theo `TRẠNG_THÁI` (phân tách bằng dấu phẩy; open = chưa xong)", "filter by `STATE` (comma-separated; open = not done)"))
+			province := fs.String("province", "", a.tr("lọc theo `TỈNH` (có dấu hoặc không)", "filter by `PROVINCE` (with or without tone marks)"))
+			topic := fs.String("topic", "", a.tr("lọc theo `CHỦ_ĐỀ`: ", "filter by `TOPIC`: ")+strings.Join(tickets.Topics, ", "))
+			limit := fs.Int("limit", 0, a.tr("tối đa `N` phiếu (0 = tất cả)", "at most `N` tickets (0 = all)"))
+			asJSON := fs.Bool("json", false, a.tr("in mảng JSON các phiếu", "print a JSON array of tickets"))
+			return func(ctx context.Context, args []string) error {
+				if len(args) > 0 {
+					return &usageError{cmd: ticketsListCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
+				}
+				f := tickets.Filter{Province: *province, Topic: *topic, Limit: *limit}
+				for s := range strings.SplitSeq(*state, ",") {
+					switch s = strings.TrimSpace(s); s {
+					case "":
+					case "open":
+						f.Open = true
+					default:
+						st, err := tickets.ParseState(s)
+						if err != nil {
+							return &usageError{cmd: ticketsListCommand(), msg: err.Error()}
+						}
+						f.State = append(f.State, st)
+					}
+				}
+				return withStore(a, func(st *tickets.Store) error {
+					ts, err := st.List(f)
+					if err != nil {
+						return err
+					}
+					if *asJSON {
+						if ts == nil {
+							ts = []*tickets.Ticket{}
+						}
+						return writeJSON(a.stdout, ts)
+					}
+					writeTicketTable(a, a.stdout, ts)
+					return nil
+				})
+			}
+		},
+	}
+}
+
+func statesList() string {
+	s := make([]string, len(tickets.States))
+	for i, st := range tickets.States {
+		s[i] = string(st)
+	}
+	return strings.Join(s, ", ")
+}
+
+// writeTicketTable prints one line per ticket.
+func writeTicketTable(a *app, w io.Writer, ts []*tickets.Ticket) {
+	if len(ts) == 0 {
+		fmt.Fprintln(w, a.tr("Không có phiếu nào.", "No tickets."))
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, a.tr("MÃ\tTRẠNG THÁI\tƯU TIÊN\tTỈNH\tCHỦ ĐỀ\tTẠO LÚC\tNỘI DUNG", "ID\tSTATE\tPRIORITY\tPROVINCE\tTOPIC\tCREATED\tTEXT"))
+	for _, t := range ts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.State, t.Priority, dash(t.Province), t.Topic,
+			t.Created.Local().Format("2006-01-02 15:04"), oneLine(t.Text, 60))
+	}
+	tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// oneLine flattens s to one line of at most n characters.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}
+
+func ticketsShowCommand() *command {
+	return &command{
+		name: "tickets show", args: "ID [--json]",
+		vi: "Xem một phiếu: người báo, trạng thái, hạn SLA, hội thoại và lịch sử", en: "Show one ticket: reporter, state, SLA, conversation and history",
+		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			asJSON := fs.Bool("json", false, a.tr("in phiếu dạng JSON", "print the ticket as JSON"))
+			return func(ctx context.Context, args []string) error {
+				if err := wantArgs(a, ticketsShowCommand(), args, 1, a.tr("đúng một mã phiếu, ví dụ HT-000042", "exactly one ticket ID, such as HT-000042")); err != nil {
+					return err
+				}
+				return withStore(a, func(st *tickets.Store) error {
+					var t *tickets.Ticket
+					var evs []tickets.Event
+					err := st.View(func(tx *tickets.Tx) error {
+						var err error
+						if t, err = tx.Get(args[0]); err != nil {
+							return err
+						}
+						evs, err = tx.Events(t.ID)
+						return err
+					})
+					if err != nil {
+						return err
+					}
+					if *asJSON {
+						return writeJSON(a.stdout, t)
+					}
+					writeTicket(a, a.stdout, t, evs)
+					return nil
+				})
+			}
+		},
+	}
+}
+
+// writeTicket prints a ticket for staff, internal notes included.
+func writeTicket(a *app, w io.Writer, t *tickets.Ticket, evs []tickets.Event) {
+	const layout = "2006-01-02 15:04:05"
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	row := func(k, v string) { fmt.Fprintf(tw, "%s:\t%s\n", k, v) }
+	row(a.tr("Mã", "ID"), t.ID)
+	row(a.tr("Trạng thái", "State"), string(t.State))
+	row(a.tr("Ưu tiên", "Priority"), t.Priority)
+	row(a.tr("Chủ đề", "Topic"), t.Topic)
+	row(a.tr("Người báo", "Reporter"), fmt.Sprintf("%s (%s, chat %s, %s)", dash(t.UserName), t.Reporter(), t.ChatID, t.Lang))
+	row(a.tr("Địa bàn", "Locality"), strings.Trim(dash(t.Province)+" / "+t.Commune, " /"))
+	row(a.tr("Phụ trách", "Assignee"), dash(t.Assignee))
+	row(a.tr("Tạo lúc", "Created"), t.Created.Local().Format(layout))
+	row(a.tr("Hạn phản hồi", "First response due"), t.FirstResponseDue.Local().Format(layout))
+	row(a.tr("Hạn giải quyết", "Resolution due"), t.ResolutionDue.Local().Format(layout))
+	tw.Flush()
+	fmt.Fprintf(w, "\n%s\n%s\n", a.tr("Câu hỏi:", "Question:"), t.Text)
+	if len(t.Hits) > 0 {
+		fmt.Fprintf(w, "\n%s\n", a.tr("Kết quả tri thức đã hiển thị:", "Knowledge hits shown:"))
+		for _, h := range t.Hits {
+			fmt.Fprintf(w, "  - %s [%s] %s %s\n", h.Title, h.ID, strings.TrimSpace(h.Article+" "+h.Document), h.Source)
+		}
+	}
+	if len(t.Messages) > 0 {
+		fmt.Fprintf(w, "\n%s\n", a.tr("Hội thoại:", "Conversation:"))
+		for _, m := range t.Messages {
+			mark := ""
+			if m.Internal {
+				mark = a.tr(" (nội bộ)", " (internal)")
+			}
+			fmt.Fprintf(w, "  %s %s %s%s: %s\n", m.At.Local().Format(layout), m.Direction, m.From.ID, mark, m.Text)
+		}
+	}
+	if len(t.DeliveryFailures) > 0 {
+		fmt.Fprintf(w, "\n%s\n", a.tr("Gửi thất bại:", "Delivery failures:"))
+		for _, f := range t.DeliveryFailures {
+			fmt.Fprintf(w, "  %s %s\n", f.At.Local().Format(layout), f.Reason)
+		}
+	}
+	fmt.Fprintf(w, "\n%s\n", a.tr("Lịch sử:", "History:"))
+	for _, e := range evs {
+		change := e.Kind
+		if e.From != "" || e.To != "" {
+			change += fmt.Sprintf(" %s→%s", e.From, e.To)
+		}
+		fmt.Fprintf(w, "  %d %s %s %s %s\n", e.Seq, e.At.Local().Format(layout), e.Actor.ID, change, e.Note)
+	}
+}
+
+// writeJSON writes v as indented JSON, with <, > and & left as they are.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// isLocked reports whether err says another process holds the data directory.
+func isLocked(err error) bool { return errors.Is(err, tickets.ErrLocked) }
+
+// newCompactJSON is an encoder writing one value per line, <, > and & kept.
+func newCompactJSON(w io.Writer) *json.Encoder {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/tickets"
+	bolt "go.etcd.io/bbolt"
+)
+
+// wiring is the process's core, shared by serve and console: one bbolt
+// file, the knowledge index, the ticket store, the inbox, the outbox and
+// the router. Channels are added on top of it.
+type wiring struct {
+	cfg     Config
+	log     *slog.Logger
+	db      *bolt.DB
+	kb      *knowledge.Index
+	store   *tickets.Store
+	metrics *bot.Metrics
+	inbox   *bot.Inbox
+	outbox  *bot.Outbox
+	router  *bot.Router
+	ready   *readiness
+}
+
+// kbFS is the knowledge files: the configured directory or the embedded
+// starter corpus.
+func kbFS(cfg Config) (fs.FS, error) {
+	if cfg.KBDir == "" {
+		return knowledge.DefaultCorpus(), nil
+	}
+	fi, err := os.Stat(cfg.KBDir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", keyKBDir, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("%s: %s is not a directory", keyKBDir, cfg.KBDir)
+	}
+	return os.DirFS(cfg.KBDir), nil
+}
+
+// wire opens everything in dependency order. The database comes first: its
+// lock makes a second process on the same data directory fail at once,
+// before anything else (the bleve index has a lock of its own that would
+// block instead). On error, whatever was opened is closed again.
+func wire(a *app, cfg Config, log *slog.Logger) (_ *wiring, err error) {
+	w := &wiring{cfg: cfg, log: log, ready: &readiness{}, metrics: bot.NewMetrics()}
+	defer func() {
+		if err != nil {
+			w.close()
+		}
+	}()
+	opts, err := ticketOptions(cfg, a.now)
+	if err != nil {
+		return nil, err
+	}
+	files, err := kbFS(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if w.db, err = tickets.OpenDB(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	w.ready.set("database", func() error { return nil })
+	start := time.Now()
+	if w.kb, err = knowledge.Open(cfg.DataDir, files); err != nil {
+		return nil, fmt.Errorf("knowledge index: %w", err)
+	}
+	for _, le := range w.kb.LoadErrors() {
+		log.Warn("knowledge file skipped", "err", le.Error())
+	}
+	log.Info("knowledge index open", "entries", w.kb.Stats().Entries, "took", time.Since(start).Round(time.Millisecond))
+	w.ready.set("knowledge index", func() error { return nil })
+	if w.store, err = tickets.NewStore(w.db, opts); err != nil {
+		return nil, err
+	}
+	if w.inbox, err = bot.NewInbox(w.db); err != nil {
+		return nil, err
+	}
+	// The router is made after the outbox, which needs its hooks: the
+	// closures read w.router when an item is sent, by then it is set.
+	w.outbox, err = bot.NewOutbox(w.db, bot.OutboxOptions{
+		Now:     a.now,
+		Metrics: w.metrics,
+		Logger:  log.With("part", "outbox"),
+		OnSent: func(tx *bolt.Tx, r bot.Reply, sentID string) error {
+			return w.router.OnSent(tx, r, sentID)
+		},
+		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error {
+			return w.router.OnFailed(tx, r, err)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	w.router, err = bot.NewRouter(w.db, w.inbox, w.kb, w.store, w.outbox, bot.RouterOptions{
+		Now:     a.now,
+		Metrics: w.metrics,
+		Logger:  log.With("part", "router"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n, err := w.inbox.Pending(); err == nil && n > 0 {
+		log.Info("inbox has pending messages from before the stop", "pending", n)
+	}
+	if n, oldest := w.outbox.Depth(); n > 0 {
+		log.Info("outbox has unsent replies from before the stop", "depth", n, "oldest", oldest.Round(time.Second))
+	}
+	return w, nil
+}
+
+// addCore adds the router and the outbox to g.
+func (w *wiring) addCore(g *runGroup) {
+	g.add("router", w.router.Run)
+	g.add("outbox", w.outbox.Run)
+}
+
+// close releases the index and the database (after every actor returned).
+func (w *wiring) close() error {
+	var errs []error
+	if w.kb != nil {
+		errs = append(errs, w.kb.Close())
+	}
+	if w.db != nil {
+		errs = append(errs, w.db.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// waitThen runs fn once, then waits for the stop: for one-shot start-up
+// jobs (publishing the command menu) that must not stop the group when
+// they end.
+func waitThen(fn func(ctx context.Context)) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		fn(ctx)
+		<-ctx.Done()
+		return nil
+	}
+}

@@ -1,0 +1,25 @@
+// Package knowledge is supportbot's knowledge base: the passages officers'
+// questions are answered from, the Vietnamese-aware bleve index built from
+// them, and the search that ranks passages and judges whether the best one
+// answers the question.
+//
+// The main types are [Entry] (one passage, the source of truth), [Index] (a
+// bleve index rebuilt from the entries whenever they or the analysis chain
+// change) and [Result] with its [Verdict]. [Index.Search] is safe for
+// concurrent use; [Index.Reload] swaps in a rebuilt index while searches go on.
+//
+// Vietnamese text is analysed by a chain of our own (see analyzer.go): Unicode
+// NFC, lower case, one tone-placement convention, tone marks and đ folded in a
+// token filter (so highlight offsets keep pointing at the original
+// characters), a tokenizer that keeps document numbers such as
+// 132/2025/NĐ-CP findable whole and in parts, and two-syllable bigrams beside
+// single syllables. There is no stop list: "an" in "an toàn" is a word.
+// Each field is indexed twice: folded (toneless questions work) and
+// accent-preserving (a question typed with correct tone marks ranks the
+// exact match first).
+//
+// Caveats: the on-disk index is a cache owned by one process (bleve locks
+// it); a second Open of the same data directory fails after a timeout.
+// [AnalyzerVersion] must be bumped whenever the analysis chain changes, or
+// old indexes would be searched with new query terms.
+package knowledge

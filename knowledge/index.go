@@ -1,0 +1,501 @@
+package knowledge
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bolterrors "go.etcd.io/bbolt/errors"
+)
+
+// ErrIndexLocked is returned by Open when another process holds the index
+// open (bleve locks it) and the lock was not released within a few seconds.
+var ErrIndexLocked = errors.New("knowledge: index is locked by another process")
+
+// ErrClosed is returned by Search and Reload after Close.
+var ErrClosed = errors.New("knowledge: index is closed")
+
+// Names inside the data directory.
+const (
+	indexDirName    = "index"
+	manifestName    = "index.manifest.json"
+	buildDirPattern = "index-build-*"
+	batchSize       = 1000
+	lockTimeout     = "5s"
+)
+
+// Index is the searchable knowledge base: a bleve index built from entries,
+// with the entries themselves kept in memory to fill hits. It is safe for
+// concurrent use by many goroutines; Close it when done.
+type Index struct {
+	dataDir string // "" for a memory-only index
+	now     func() time.Time
+
+	// mu guards st. Search holds the read lock for its whole run, so that
+	// Reload and Close never close the bleve index under a running search;
+	// they take the write lock only to swap.
+	mu sync.RWMutex
+	st *state
+}
+
+// state is one built index and what search needs beside it. It is never
+// changed after it is made; Reload replaces it whole.
+type state struct {
+	bi       bleve.Index
+	entries  map[string]*Entry
+	ids      []string       // entry IDs in load order
+	df       map[string]int // folded term → number of entries holding it
+	hash     string
+	builtAt  time.Time
+	loadErrs []LoadError
+}
+
+// Stats describes the index for `supportbot kb stats`.
+type Stats struct {
+	Entries         int            `json:"entries"`
+	ByLang          map[string]int `json:"by_lang"`
+	ByTopic         map[string]int `json:"by_topic"`
+	ByDocument      map[string]int `json:"by_document"`
+	SizeBytes       int64          `json:"size_bytes"` // on disk; 0 for a memory-only index
+	BuiltAt         time.Time      `json:"built_at"`
+	AnalyzerVersion int            `json:"analyzer_version"`
+	LoadErrors      int            `json:"load_errors"`
+}
+
+// manifest is stored beside the index and says what it was built from.
+type manifest struct {
+	AnalyzerVersion int       `json:"analyzer_version"`
+	Hash            string    `json:"hash"` // covers AnalyzerVersion too
+	Entries         int       `json:"entries"`
+	BuiltAt         time.Time `json:"built_at"`
+}
+
+// Open loads the knowledge files of fsys (see LoadDir) and opens the index
+// in dataDir/index, rebuilding it when the files (the path and content of
+// every file) or AnalyzerVersion changed since it was built: removed files
+// leave the index, changed ones are re-read. Files that fail to load are
+// reported by LoadErrors; every other file is served. Errors:
+// ErrIndexLocked, or a wrapped I/O or bleve error.
+func Open(dataDir string, fsys fs.FS) (*Index, error) {
+	hash, err := hashFS(fsys)
+	if err != nil {
+		return nil, err
+	}
+	entries, loadErrs := LoadDir(fsys)
+	ix := &Index{dataDir: dataDir, now: time.Now}
+	st, err := ix.openOrBuild(entries, hash)
+	if err != nil {
+		return nil, err
+	}
+	st.loadErrs = loadErrs
+	ix.st = st
+	return ix, nil
+}
+
+// Reload re-reads the knowledge files of fsys and, when they changed,
+// rebuilds the index and swaps it in. Searches keep being answered from the
+// old index while the new one is built. On error the old index stays in
+// service unless the error came after it was closed for the swap. Errors:
+// ErrClosed, or a wrapped I/O or bleve error.
+func (ix *Index) Reload(fsys fs.FS) error {
+	hash, err := hashFS(fsys)
+	if err != nil {
+		return err
+	}
+	entries, loadErrs := LoadDir(fsys)
+	return ix.reloadEntries(entries, hash, loadErrs)
+}
+
+// OpenEntries opens the index in dataDir/index for the given entries,
+// building it (into a temporary directory, then renamed into place) when it
+// is missing, unreadable, or was built from other entries or another
+// AnalyzerVersion. Errors: ErrIndexLocked, or a wrapped I/O or bleve error.
+func OpenEntries(dataDir string, entries []Entry) (*Index, error) {
+	ix := &Index{dataDir: dataDir, now: time.Now}
+	st, err := ix.openOrBuild(entries, hashEntries(entries))
+	if err != nil {
+		return nil, err
+	}
+	ix.st = st
+	return ix, nil
+}
+
+// NewMemIndex builds a memory-only index of entries, for tests and the
+// eval. It searches exactly like an on-disk one.
+func NewMemIndex(entries []Entry) (*Index, error) {
+	ix := &Index{now: time.Now}
+	st, err := ix.buildMem(entries)
+	if err != nil {
+		return nil, err
+	}
+	ix.st = st
+	return ix, nil
+}
+
+// Close closes the bleve index. It waits for running searches; later calls
+// to Search and Reload return ErrClosed. Closing twice is a no-op.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.st == nil {
+		return nil
+	}
+	err := ix.st.bi.Close()
+	ix.st = nil
+	if err != nil {
+		return fmt.Errorf("knowledge: close index: %w", err)
+	}
+	return nil
+}
+
+// LoadErrors returns the files (path:line) that could not be loaded by the
+// last Open or Reload; every other file is served.
+func (ix *Index) LoadErrors() []LoadError {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.st == nil {
+		return nil
+	}
+	return slices.Clone(ix.st.loadErrs)
+}
+
+// Stats counts the entries by language, topic and document.
+func (ix *Index) Stats() Stats {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s := Stats{ByLang: map[string]int{}, ByTopic: map[string]int{}, ByDocument: map[string]int{}, AnalyzerVersion: AnalyzerVersion}
+	if ix.st == nil {
+		return s
+	}
+	s.Entries = len(ix.st.entries)
+	s.BuiltAt = ix.st.builtAt
+	s.LoadErrors = len(ix.st.loadErrs)
+	for _, e := range ix.st.entries {
+		s.ByLang[cmp.Or(e.Lang, "?")]++
+		s.ByTopic[cmp.Or(e.Topic, "?")]++
+		if e.Document != "" {
+			s.ByDocument[e.Document]++
+		}
+	}
+	if ix.dataDir != "" {
+		s.SizeBytes = dirSize(filepath.Join(ix.dataDir, indexDirName))
+	}
+	return s
+}
+
+// reloadEntries rebuilds from entries when they differ from the current
+// ones and swaps the new index in. Searches keep running on the old index
+// while the new one is built; they wait only for the swap.
+func (ix *Index) reloadEntries(entries []Entry, hash string, loadErrs []LoadError) error {
+	ix.mu.RLock()
+	cur := ix.st
+	ix.mu.RUnlock()
+	if cur == nil {
+		return ErrClosed
+	}
+	if cur.hash == hash {
+		ix.mu.Lock()
+		if ix.st != nil {
+			next := *ix.st
+			next.loadErrs = loadErrs
+			ix.st = &next
+		}
+		ix.mu.Unlock()
+		return nil
+	}
+	if ix.dataDir == "" {
+		st, err := ix.buildMem(entries)
+		if err != nil {
+			return err
+		}
+		st.hash, st.loadErrs = hash, loadErrs
+		ix.mu.Lock()
+		old := ix.st
+		ix.st = st
+		ix.mu.Unlock()
+		if old != nil {
+			_ = old.bi.Close() // a memory index: nothing to lose
+		}
+		return nil
+	}
+	tmp, err := ix.buildDisk(entries)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(filepath.Dir(tmp))
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.st == nil {
+		return ErrClosed
+	}
+	if err := ix.st.bi.Close(); err != nil {
+		return fmt.Errorf("knowledge: close old index: %w", err)
+	}
+	ix.st.bi = nil
+	st, err := ix.install(tmp, entries, hash)
+	if err != nil {
+		ix.st = nil
+		return err
+	}
+	st.loadErrs = loadErrs
+	ix.st = st
+	return nil
+}
+
+// openOrBuild opens dataDir/index when the manifest matches hash, and
+// builds it otherwise.
+func (ix *Index) openOrBuild(entries []Entry, hash string) (*state, error) {
+	if err := os.MkdirAll(ix.dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("knowledge: create data dir: %w", err)
+	}
+	path := filepath.Join(ix.dataDir, indexDirName)
+	if m, err := readManifest(ix.dataDir); err == nil && m.Hash == hash {
+		bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": lockTimeout})
+		if err == nil {
+			st := newState(bi, entries)
+			st.hash, st.builtAt = hash, m.BuiltAt
+			return st, nil
+		}
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("knowledge: open %s: %w", path, ErrIndexLocked)
+		}
+		// Unreadable (corrupt, half-written): rebuild below.
+	}
+	// Leftovers of a build that crashed.
+	if old, _ := filepath.Glob(filepath.Join(ix.dataDir, buildDirPattern)); len(old) > 0 {
+		for _, d := range old {
+			_ = os.RemoveAll(d)
+		}
+	}
+	tmp, err := ix.buildDisk(entries)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(filepath.Dir(tmp))
+	return ix.install(tmp, entries, hash)
+}
+
+// buildDisk builds a closed index of entries in a fresh temporary directory
+// inside dataDir and returns its path.
+func (ix *Index) buildDisk(entries []Entry) (string, error) {
+	dir, err := os.MkdirTemp(ix.dataDir, buildDirPattern)
+	if err != nil {
+		return "", fmt.Errorf("knowledge: build index: %w", err)
+	}
+	path := filepath.Join(dir, indexDirName)
+	bi, err := bleve.New(path, newMapping())
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("knowledge: build index: %w", err)
+	}
+	if err := indexAll(bi, entries); err != nil {
+		bi.Close()
+		os.RemoveAll(dir)
+		return "", err
+	}
+	if err := bi.Close(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("knowledge: build index: close: %w", err)
+	}
+	return path, nil
+}
+
+// install replaces dataDir/index with the built index at tmp, records the
+// manifest and opens the result. A crash between the steps leaves either no
+// index or a manifest that does not match, so the next Open rebuilds.
+func (ix *Index) install(tmp string, entries []Entry, hash string) (*state, error) {
+	path := filepath.Join(ix.dataDir, indexDirName)
+	_ = os.Remove(filepath.Join(ix.dataDir, manifestName))
+	if err := os.RemoveAll(path); err != nil {
+		return nil, fmt.Errorf("knowledge: remove old index: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("knowledge: install index: %w", err)
+	}
+	built := ix.now().UTC()
+	if err := writeManifest(ix.dataDir, manifest{AnalyzerVersion: AnalyzerVersion, Hash: hash, Entries: len(entries), BuiltAt: built}); err != nil {
+		return nil, err
+	}
+	bi, err := bleve.OpenUsing(path, map[string]any{"bolt_timeout": lockTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: open new index: %w", err)
+	}
+	st := newState(bi, entries)
+	st.hash, st.builtAt = hash, built
+	return st, nil
+}
+
+func (ix *Index) buildMem(entries []Entry) (*state, error) {
+	bi, err := bleve.NewMemOnly(newMapping())
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: build index: %w", err)
+	}
+	if err := indexAll(bi, entries); err != nil {
+		bi.Close()
+		return nil, err
+	}
+	st := newState(bi, entries)
+	st.hash, st.builtAt = hashEntries(entries), ix.now().UTC()
+	return st, nil
+}
+
+// indexAll indexes entries in batches.
+func indexAll(bi bleve.Index, entries []Entry) error {
+	b := bi.NewBatch()
+	for i, e := range uniqueEntries(entries) {
+		if err := b.Index(e.ID, document(e)); err != nil {
+			return fmt.Errorf("knowledge: index entry %q: %w", e.ID, err)
+		}
+		if (i+1)%batchSize == 0 {
+			if err := bi.Batch(b); err != nil {
+				return fmt.Errorf("knowledge: index batch: %w", err)
+			}
+			b = bi.NewBatch()
+		}
+	}
+	if b.Size() > 0 {
+		if err := bi.Batch(b); err != nil {
+			return fmt.Errorf("knowledge: index batch: %w", err)
+		}
+	}
+	return nil
+}
+
+// uniqueEntries gives every entry an ID (its path, or its place) and keeps
+// the first of entries sharing one.
+func uniqueEntries(entries []Entry) []Entry {
+	seen := make(map[string]bool, len(entries))
+	out := make([]Entry, 0, len(entries))
+	for i, e := range entries {
+		if e.ID == "" {
+			e.ID = cmp.Or(e.Path, "entry-"+strconv.Itoa(i+1))
+		}
+		if seen[e.ID] {
+			continue
+		}
+		seen[e.ID] = true
+		out = append(out, e)
+	}
+	return out
+}
+
+// newState keeps the entries and counts, for each folded term, the entries
+// holding it: the verdict weighs query terms by rarity with it.
+func newState(bi bleve.Index, entries []Entry) *state {
+	st := &state{bi: bi, entries: make(map[string]*Entry, len(entries)), df: map[string]int{}}
+	for _, e := range uniqueEntries(entries) {
+		e := e
+		st.entries[e.ID] = &e
+		st.ids = append(st.ids, e.ID)
+		seen := map[string]bool{}
+		for _, t := range foldedAnalyzer.Analyze([]byte(e.Title + "\n" + strings.Join(e.Keywords, "\n") + "\n" + e.Document + "\n" + e.Text)) {
+			if t.Type == typeBigram {
+				continue
+			}
+			if term := string(t.Term); !seen[term] {
+				seen[term] = true
+				st.df[term]++
+			}
+		}
+	}
+	return st
+}
+
+// idf is BM25's inverse document frequency of a folded term.
+func (st *state) idf(term string) float64 {
+	n := float64(len(st.entries))
+	df := float64(st.df[term])
+	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// hashEntries hashes what the index is built from, with AnalyzerVersion.
+func hashEntries(entries []Entry) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "analyzer %d\n", AnalyzerVersion)
+	enc := json.NewEncoder(h)
+	for _, e := range entries {
+		_ = enc.Encode(e) // a hash.Hash never fails to write
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// hashFS hashes the path and content of every file in fsys, with
+// AnalyzerVersion: any added, changed or removed file changes it.
+func hashFS(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "analyzer %d\n", AnalyzerVersion)
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("knowledge: hash knowledge files: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func readManifest(dataDir string) (manifest, error) {
+	var m manifest
+	b, err := os.ReadFile(filepath.Join(dataDir, manifestName))
+	if err != nil {
+		return m, err
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("knowledge: read manifest: %w", err)
+	}
+	return m, nil
+}
+
+// writeManifest writes the manifest through a temporary file and a rename,
+// so a crash never leaves half a manifest.
+func writeManifest(dataDir string, m manifest) error {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("knowledge: write manifest: %w", err)
+	}
+	tmp := filepath.Join(dataDir, manifestName+".tmp")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return fmt.Errorf("knowledge: write manifest: %w", err)
+	}
+	if err := os.Rename(tmp, filepath.Join(dataDir, manifestName)); err != nil {
+		return fmt.Errorf("knowledge: write manifest: %w", err)
+	}
+	return nil
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}

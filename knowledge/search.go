@@ -1,0 +1,380 @@
+package knowledge
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"html"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// ErrEmptyQuery is returned by Search for a query with no searchable word
+// (empty, blank, or punctuation only). ErrInvalidUTF8 (shared with the
+// loaders) is returned for a query that is not valid UTF-8.
+var ErrEmptyQuery = errors.New("knowledge: empty query")
+
+// MaxQueryBytes bounds a query: a longer one (a pasted document) is cut at
+// the last word boundary before it rather than refused, so the officer still
+// gets an answer to the start of it.
+const MaxQueryBytes = 4096
+
+// Scoring weights. They were tuned on the two legal retrieval sets in
+// shared/bench (see eval_bench_test.go) and are deliberately few and
+// general: none refers to a dataset.
+const (
+	defaultLimit = 5
+	// maxQueryTerms keeps the rarest terms of a very long query: each term
+	// costs a posting-list walk per field.
+	maxQueryTerms = 160
+)
+
+var (
+	weightHeading  = 1.0 // heading field (title, keywords, citation) beside the body
+	weightBigram   = 1.0 // a two-syllable term, beside a single syllable's 1
+	weightCompound = 1.0 // a document number or other compound
+	weightAccent   = 0.5 // the accent-preserving twin, when the query has marks
+	weightExpanded = 0.5 // terms that abbreviation expansion added
+	langPreference = 1.3 // score factor for hits in Options.Lang
+	tuneIDFDivide  = false
+	tuneMinIDF     = 0.0
+	tuneNoHeading  = false
+)
+
+// queryTerm is one term to look up, with its weight.
+type queryTerm struct {
+	term   string
+	accent bool // look it up in the accent-preserving fields
+	weight float64
+	idf    float64
+	typ    int
+}
+
+// plan is one analysed query.
+type plan struct {
+	terms []queryTerm
+	// concepts are the query's syllables and compounds, each with the
+	// folded forms that satisfy it in a passage; the verdict and the
+	// highlighter use them.
+	concepts []concept
+	bigrams  []string // the query's folded bigrams
+}
+
+// concept is one word of the query: satisfied when any alternative is
+// wholly present (an abbreviation or its expansion).
+type concept struct {
+	alternatives [][]string
+	weight       float64 // its rarity in the knowledge base
+}
+
+// Search ranks the entries for query and judges whether the best one
+// answers it. It is safe for concurrent use, also while Reload runs.
+// Errors: ErrEmptyQuery, ErrInvalidUTF8, ErrClosed, a context error, or a
+// wrapped bleve error.
+func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, error) {
+	if !utf8.ValidString(q) {
+		return Result{}, fmt.Errorf("knowledge: search: %w", ErrInvalidUTF8)
+	}
+	q = truncateQuery(strings.TrimSpace(q))
+	res := Result{Query: q, Verdict: VerdictNone, Hits: []Hit{}}
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	st := ix.st
+	if st == nil || st.bi == nil {
+		return res, ErrClosed
+	}
+	p := st.plan(q)
+	if len(p.terms) == 0 {
+		return res, ErrEmptyQuery
+	}
+	limit := cmp.Or(opts.Limit, defaultLimit)
+	size := limit
+	if opts.Lang != "" {
+		size = limit * 3 // room to promote the preferred language
+	}
+	req := bleve.NewSearchRequestOptions(p.query(opts.Topic), size, 0, false)
+	sr, err := st.bi.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		return res, fmt.Errorf("knowledge: search %q: %w", q, err)
+	}
+	type scored struct {
+		e     *Entry
+		score float64
+	}
+	var ranked []scored
+	for _, h := range sr.Hits {
+		e := st.entries[h.ID]
+		if e == nil {
+			continue
+		}
+		s := h.Score
+		if opts.Lang != "" && e.Lang == opts.Lang {
+			s *= langPreference
+		}
+		ranked = append(ranked, scored{e, s})
+	}
+	slices.SortStableFunc(ranked, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
+	for _, r := range ranked {
+		res.Hits = append(res.Hits, hitOf(r.e, r.score, p.snippet(st, r.e.Text)))
+	}
+	if len(ranked) > 0 {
+		second := 0.0
+		if len(ranked) > 1 {
+			second = ranked[1].score
+		}
+		res.Verdict = decide(measure(st, p, ranked[0].e, ranked[0].score, second))
+	}
+	return res, nil
+}
+
+func hitOf(e *Entry, score float64, snippet string) Hit {
+	return Hit{
+		ID: e.ID, Title: e.Title, Snippet: snippet, Text: e.Text,
+		Document: e.Document, Article: e.Article, Source: e.Source,
+		Lang: e.Lang, Topic: e.Topic,
+		Effective: e.Effective, Expires: e.Expires, Reviewed: e.Reviewed,
+		Score: score,
+	}
+}
+
+// truncateQuery cuts q to at most MaxQueryBytes at a word boundary.
+func truncateQuery(q string) string {
+	if len(q) <= MaxQueryBytes {
+		return q
+	}
+	cut := MaxQueryBytes
+	for cut > 0 && !utf8.RuneStart(q[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexFunc(q[:cut], unicode.IsSpace); i > 0 {
+		cut = i
+	}
+	return strings.TrimSpace(q[:cut])
+}
+
+// plan analyses q with the index's analyzers and abbreviation table.
+func (st *state) plan(q string) plan {
+	var p plan
+	seen := map[string]bool{}
+	add := func(term string, typ int, accent bool, w float64) {
+		key := term
+		if accent {
+			key = "\x00" + term
+		}
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		switch typ {
+		case int(typeBigram):
+			w *= weightBigram
+		case int(typeCompound):
+			w *= weightCompound
+		}
+		p.terms = append(p.terms, queryTerm{term: term, accent: accent, weight: w, idf: st.idf(fold(term)), typ: typ})
+	}
+	folded := foldedAnalyzer.Analyze([]byte(q))
+	ex := expand(folded)
+	conceptSeen := map[string]bool{}
+	for _, t := range folded {
+		term := string(t.Term)
+		add(term, int(t.Type), false, 1)
+		switch t.Type {
+		case typeBigram:
+			p.bigrams = append(p.bigrams, term)
+		default:
+			if conceptSeen[term] {
+				continue
+			}
+			conceptSeen[term] = true
+			c := concept{alternatives: [][]string{{term}}, weight: st.idf(term)}
+			if alt, ok := ex.alternatives[term]; ok {
+				c.alternatives = append(c.alternatives, alt)
+				w := 0.0
+				for _, a := range alt {
+					w = max(w, st.idf(a))
+				}
+				c.weight = min(c.weight, w)
+			}
+			if t.Type == typeCompound && len(ex.alternatives[term]) == 0 {
+				continue // its parts are concepts already
+			}
+			p.concepts = append(p.concepts, c)
+		}
+	}
+	if fold(q) != q { // the query has marks: use them
+		for _, t := range accentAnalyzer.Analyze([]byte(q)) {
+			add(string(t.Term), int(t.Type), true, weightAccent)
+		}
+	}
+	if ex.text != "" {
+		for _, t := range foldedAnalyzer.Analyze([]byte(ex.text)) {
+			add(string(t.Term), int(t.Type), false, weightExpanded)
+		}
+	}
+	for _, a := range ex.abbrevs {
+		add(a, int(typeSyllable), false, weightExpanded)
+	}
+	if len(p.terms) > maxQueryTerms {
+		// Keep the rarest terms; the order of the rest does not matter.
+		slices.SortStableFunc(p.terms, func(a, b queryTerm) int {
+			return cmp.Compare(st.idf(b.term), st.idf(a.term))
+		})
+		p.terms = p.terms[:maxQueryTerms]
+	}
+	return p
+}
+
+// query builds the bleve query: every term in the heading and body fields
+// (folded, or accent-preserving), optional within a topic. It is built in
+// code from analysed terms; user text never reaches a query parser.
+func (p plan) query(topic string) query.Query {
+	clauses := make([]query.Query, 0, 2*len(p.terms))
+	for _, t := range p.terms {
+		if t.idf < tuneMinIDF && t.typ == int(typeSyllable) {
+			continue
+		}
+		if tuneIDFDivide && t.idf > 0 {
+			t.weight /= t.idf
+		}
+		body, heading := fieldBody, fieldHeading
+		if t.accent {
+			body, heading = fieldBodyAcc, fieldHeadingAcc
+		}
+		bq := bleve.NewTermQuery(t.term)
+		bq.SetField(body)
+		bq.SetBoost(t.weight)
+		hq := bleve.NewTermQuery(t.term)
+		hq.SetField(heading)
+		hq.SetBoost(t.weight * weightHeading)
+		if tuneNoHeading {
+			clauses = append(clauses, bq)
+		} else {
+			clauses = append(clauses, bq, hq)
+		}
+	}
+	var q query.Query = bleve.NewDisjunctionQuery(clauses...)
+	if topic != "" {
+		tq := bleve.NewTermQuery(topic)
+		tq.SetField(fieldTopic)
+		q = bleve.NewConjunctionQuery(q, tq)
+	}
+	return q
+}
+
+// snippetBytes is about how much of a passage a snippet shows.
+const snippetBytes = 280
+
+// snippet returns the part of text that best matches the query, HTML
+// escaped, with <mark> around each matched word. Offsets come from the
+// analyzer, which never shifts them, so marks wrap the original characters
+// however they were typed (toneless query, decomposed text).
+func (p plan) snippet(st *state, text string) string {
+	want := map[string]float64{}
+	for _, c := range p.concepts {
+		for _, alt := range c.alternatives {
+			for _, a := range alt {
+				want[a] = max(want[a], st.idf(a))
+			}
+		}
+	}
+	type mark struct {
+		start, end int
+		term       string
+	}
+	var marks []mark
+	for _, t := range foldedAnalyzer.Analyze([]byte(text)) {
+		if t.Type == typeBigram {
+			continue
+		}
+		if _, ok := want[string(t.Term)]; ok {
+			if n := len(marks); n > 0 && t.Start < marks[n-1].end { // inside a compound already marked
+				if t.End > marks[n-1].end {
+					marks[n-1].end = t.End
+				}
+				continue
+			}
+			marks = append(marks, mark{t.Start, t.End, string(t.Term)})
+		}
+	}
+	// The window with the most distinct rare matched words.
+	from, to := 0, min(len(text), snippetBytes)
+	best := -1.0
+	for i := range marks {
+		start := max(0, marks[i].start-snippetBytes/6)
+		end := min(len(text), start+snippetBytes)
+		score := 0.0
+		seen := map[string]bool{}
+		for _, m := range marks[i:] {
+			if m.end > end {
+				break
+			}
+			if !seen[m.term] {
+				seen[m.term] = true
+				score += want[m.term]
+			}
+		}
+		if score > best {
+			best, from, to = score, start, end
+		}
+	}
+	from, to = wordBoundary(text, from, false), wordBoundary(text, to, true)
+	var b strings.Builder
+	if from > 0 {
+		b.WriteString("… ")
+	}
+	pos := from
+	for _, m := range marks {
+		if m.start < from || m.end > to {
+			continue
+		}
+		b.WriteString(html.EscapeString(text[pos:m.start]))
+		b.WriteString("<mark>")
+		b.WriteString(html.EscapeString(text[m.start:m.end]))
+		b.WriteString("</mark>")
+		pos = m.end
+	}
+	b.WriteString(html.EscapeString(text[pos:to]))
+	if to < len(text) {
+		b.WriteString(" …")
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// wordBoundary moves i (a byte offset into s) to a nearby space, forward
+// when end is true, so a snippet never cuts a word or a rune.
+func wordBoundary(s string, i int, end bool) int {
+	if i <= 0 || i >= len(s) {
+		return min(max(i, 0), len(s))
+	}
+	if end {
+		for j := i; j < len(s) && j < i+40; j++ {
+			if s[j] == ' ' || s[j] == '\n' {
+				return j
+			}
+		}
+	} else {
+		for j := i; j > 0 && j > i-40; j-- {
+			if s[j-1] == ' ' || s[j-1] == '\n' {
+				return j
+			}
+		}
+	}
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
+}

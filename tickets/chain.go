@@ -1,0 +1,94 @@
+package tickets
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// load reads ticket seq. The result is a decoded copy.
+func (t *Tx) load(seq uint64) (*Ticket, error) {
+	b, err := t.bucket(bucketTickets)
+	if err != nil {
+		return nil, err
+	}
+	v := b.Get(be64(seq))
+	if v == nil {
+		return nil, notFound(FormatID(seq))
+	}
+	tk := new(Ticket)
+	if err := json.Unmarshal(v, tk); err != nil {
+		return nil, fmt.Errorf("tickets: decode %s: %w", FormatID(seq), err)
+	}
+	return tk, nil
+}
+
+// commit writes tk as changed by ev, appends ev to the ticket's log (chained
+// to the previous event) and moves the index entries from old (nil for a new
+// ticket) to tk. It is the only writer of tickets and events.
+func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
+	tb, err := t.bucket(bucketTickets)
+	if err != nil {
+		return err
+	}
+	eb, err := t.bucket(bucketEvents)
+	if err != nil {
+		return err
+	}
+	tk.Events++
+	tk.Updated = ev.At
+	rec, err := json.Marshal(tk)
+	if err != nil {
+		return fmt.Errorf("tickets: encode %s: %w", tk.ID, err)
+	}
+	ev.Ticket, ev.Seq, ev.Record = tk.ID, tk.Events, sum(rec)
+	if ev.Seq > 1 {
+		prev := eb.Get(eventKey(seq, ev.Seq-1))
+		if prev == nil {
+			return fmt.Errorf("tickets: %s: event %d missing; run verify", tk.ID, ev.Seq-1)
+		}
+		var p Event
+		if err := json.Unmarshal(prev, &p); err != nil {
+			return fmt.Errorf("tickets: %s: decode event %d: %w", tk.ID, ev.Seq-1, err)
+		}
+		ev.Prev = p.Hash
+	}
+	ev.Hash = ev.computeHash()
+	evb, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("tickets: encode event: %w", err)
+	}
+	if err := tb.Put(be64(seq), rec); err != nil {
+		return fmt.Errorf("tickets: put %s: %w", tk.ID, err)
+	}
+	if err := eb.Put(eventKey(seq, ev.Seq), evb); err != nil {
+		return fmt.Errorf("tickets: put event %s/%d: %w", tk.ID, ev.Seq, err)
+	}
+	return t.reindex(seq, old, tk)
+}
+
+// Events returns ticket id's log, oldest first.
+func (t *Tx) Events(id string) ([]Event, error) {
+	seq, err := ParseID(id)
+	if err != nil {
+		return nil, err
+	}
+	tk, err := t.load(seq)
+	if err != nil {
+		return nil, err
+	}
+	eb, err := t.bucket(bucketEvents)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Event, 0, tk.Events)
+	prefix := be64(seq)
+	c := eb.Cursor()
+	for k, v := c.Seek(prefix); k != nil && len(k) == 12 && string(k[:8]) == string(prefix); k, v = c.Next() {
+		var e Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("tickets: %s: decode event: %w", tk.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}

@@ -1,0 +1,35 @@
+// Package tickets is supportbot's durable, auditable ticket store.
+//
+// Every question the knowledge base cannot answer becomes a Ticket
+// ("HT-000042": sequential, six digits, never reused) that the 24/7 team can
+// claim, answer and close and that the officer can follow. The package owns
+// the Ticket, State, Event and SLA types and its buckets in the process's one
+// bbolt file (see OpenDB); nothing outside this package touches them.
+//
+// # Transactions
+//
+// Store offers domain methods on a Tx, which wraps a *bolt.Tx. Store.Tx wraps
+// the caller's own transaction so that creating a ticket, marking the inbound
+// message handled and enqueuing the reply commit together (the router does
+// this); Store.View and Store.Update are convenience wrappers. Store.Create
+// groups concurrent creations into one fsync (group commit).
+//
+// Values returned by Tx methods are decoded copies: they stay valid after the
+// transaction ends. Keep read transactions short: a long one blocks a writer
+// that must grow the memory map (bbolt caveat).
+//
+// # Audit
+//
+// Each change appends an Event to the ticket's append-only log. Every event
+// carries the SHA-256 of the previous event and of the ticket record as it was
+// written, so Store.Verify detects an edited or deleted event and a ticket
+// record that disagrees with its log. The chain is not keyed: someone able to
+// rewrite the file and recompute every hash is not detected.
+//
+// # Errors
+//
+// Callers branch on the sentinels ErrNotFound, ErrInvalid, ErrTransition,
+// ErrLocked, ErrSchemaTooNew, ErrNotPromotable and ErrBadBackup with
+// errors.Is; *ValidationError and *TransitionError carry the details.
+// UserMessage renders them for an officer in Vietnamese or English.
+package tickets
