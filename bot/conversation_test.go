@@ -16,7 +16,7 @@ func TestAnswerCarriesCitationRelatedAndBothButtons(t *testing.T) {
 
 	mustContain(t, r.Text,
 		"<b>Cấp lại văn bằng bảo hộ &lt;SHTT&gt; &amp; phó bản</b>", // title, escaped
-		"<b>cấp lại</b>",               // the highlighted words, bold
+		"<b>cấp lại</b>",                    // the highlighted words, bold
 		"Nghị định 133/2025/NĐ-CP, Điều 36", // document and article
 		"01/07/2025",                        // effective date
 		`<a href="https://example.gov.vn/nd133">Nguồn</a>`,

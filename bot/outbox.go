@@ -32,11 +32,18 @@ import (
 // to OutboxOptions.OnFailed.
 //
 // The crash window: a message Telegram accepted is recorded in a bbolt
-// transaction right after Send returns (one fsync, about half a
-// millisecond here). If the process dies inside that window the message is
-// sent again after restart. Neither Telegram nor Slack offers an
-// idempotency key, so this is the smallest the window can be; the
-// alternative, recording before sending, would lose messages instead.
+// transaction right after Send returns (one fsync: about half a millisecond
+// on this machine's idle disk, a few under load). If the process dies
+// inside that window the message is sent again after restart. Neither
+// Telegram nor Slack offers an idempotency key, so this is the smallest the
+// window can be; the alternative, recording before sending, would lose
+// messages instead. Within one process nothing is sent twice: a message
+// whose record fails is recorded again, not resent (outbox_dedupe.go), and
+// a send in flight at shutdown is allowed to finish and be recorded.
+//
+// Buckets: bot_outbox (the queue, keyed by a global sequence, so a cursor
+// reads it in enqueue order) and bot_outbox_dead (refused messages).
+// Every method is safe for concurrent use; Run runs once at a time.
 type Outbox struct {
 	db       *bolt.DB
 	now      func() time.Time
@@ -73,9 +80,9 @@ type OutboxOptions struct {
 	// OnSent runs inside the transaction that deletes a delivered item,
 	// with the channel's id of the sent message (the Router links it to
 	// the ticket). An error rolls that transaction back; the item is not
-	// sent again, only recorded again later. After outboxRecordTries
-	// failures it is recorded without OnSent, logged, so that one bad
-	// callback cannot block a chat for ever.
+	// sent again, only recorded again later, with backoff. After five
+	// failures it is recorded without OnSent, with an error in the log,
+	// so that one bad callback cannot block a chat for ever.
 	OnSent func(tx *bolt.Tx, r Reply, sentID string) error
 	// OnFailed runs inside the transaction that moves an item the Sender
 	// refused for good to the dead-letter bucket (the Router records it
@@ -112,8 +119,8 @@ var (
 
 // The buckets the outbox owns.
 var (
-	outboxBucket = []byte("outbox")      // key: 8-byte big-endian global sequence; value: outItem JSON
-	outboxDead   = []byte("outbox_dead") // key: the item's sequence; value: DeadLetter JSON
+	outboxBucket = []byte("bot_outbox")      // key: 8-byte big-endian global sequence; value: outItem JSON
+	outboxDead   = []byte("bot_outbox_dead") // key: the item's sequence; value: DeadLetter JSON
 )
 
 // outItem is one queued message as stored.

@@ -33,7 +33,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 	}
 
 	jobs := make(chan *outDelivery, o.workers)
-	results := make(chan outResult, o.workers) // at most workers results are ever outstanding
+	results := make(chan *outDelivery, o.workers) // at most workers results are ever outstanding
 	var wg sync.WaitGroup
 	for range o.workers {
 		wg.Add(1)
@@ -41,7 +41,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 			defer wg.Done()
 			for dl := range jobs {
 				o.deliver(ctx, dl)
-				results <- outResult{delivery: dl}
+				results <- dl
 			}
 		}()
 	}
@@ -84,9 +84,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 			if err := d.load(); err != nil {
 				o.log.Error("outbox: load new items", "err", err)
 			}
-		case r := <-results:
+		case dl := <-results:
 			free++
-			d.finish(r.delivery)
+			d.finish(dl)
 		case <-timer:
 		}
 	}
@@ -106,8 +106,6 @@ func (o *Outbox) deliver(ctx context.Context, d *outDelivery) {
 		}
 	}
 }
-
-type outResult struct{ delivery *outDelivery }
 
 // outDispatcher is the state of one Run; only its goroutine touches it.
 type outDispatcher struct {
@@ -130,6 +128,7 @@ type outChat struct {
 // (which is commit order: bbolt has one writer), onto their chats' queues.
 func (d *outDispatcher) load() error {
 	var items []*outDelivery
+	last := d.lastSeq
 	err := d.o.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(outboxBucket)
 		if b == nil {
@@ -137,19 +136,25 @@ func (d *outDispatcher) load() error {
 		}
 		c := b.Cursor()
 		for k, v := c.Seek(outboxKey(d.lastSeq + 1)); k != nil; k, v = c.Next() {
+			seq := outboxSeq(k)
 			var it outItem
 			if err := json.Unmarshal(v, &it); err != nil {
-				return fmt.Errorf("item %x: %w", k, err)
+				// One unreadable item must not stop every other
+				// message: it stays in the bucket for an operator.
+				d.o.log.Error("outbox: unreadable item left in place", "seq", seq, "err", err)
+				last = seq
+				continue
 			}
-			items = append(items, &outDelivery{seq: outboxSeq(k), item: it, now: d.o.now})
+			items = append(items, &outDelivery{seq: seq, item: it, now: d.o.now})
+			last = seq
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	d.lastSeq = last
 	for _, it := range items {
-		d.lastSeq = it.seq
 		key := outChatKey(it.item.Reply)
 		c := d.chats[key]
 		if c == nil {

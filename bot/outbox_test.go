@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strings"
@@ -54,16 +55,18 @@ func TestOutboxKeepsOrderPerChat(t *testing.T) {
 	o.Register(bot.Telegram, s, bot.TelegramLimits())
 
 	// Interleaved, as several conversations would enqueue them.
+	var rs []bot.Reply
 	for i := range each {
 		for c := range chats {
 			chat := fmt.Sprint(100 + c)
 			if c%2 == 1 {
 				chat = fmt.Sprint(-100 - c) // groups too
 			}
-			if err := o.Enqueue(obReply(chat, fmt.Sprintf("msg %02d", i))); err != nil {
-				t.Fatal(err)
-			}
+			rs = append(rs, obReply(chat, fmt.Sprintf("msg %02d", i)))
 		}
+	}
+	if err := o.Enqueue(rs...); err != nil {
+		t.Fatal(err)
 	}
 	obRun(t, o, sent.done)
 
@@ -466,4 +469,81 @@ func canceledContext() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
+}
+
+func TestOutboxButtonAnswersAreNotRateLimited(t *testing.T) {
+	o, s, sent, _, _ := obSetup(t, 5, bot.TelegramLimits(), nil)
+	rs := []bot.Reply{obReply("9", "câu trả lời")}
+	for i := range 4 {
+		rs = append(rs, bot.Reply{Channel: bot.Telegram, CallbackID: fmt.Sprint("cb", i), Text: "Đã ghi nhận"})
+	}
+	if err := o.Enqueue(rs...); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+	for _, c := range s.Calls() {
+		if !c.At.Equal(obEpoch) {
+			t.Errorf("%q sent at +%s: button answers are not messages and must not wait", c.Reply.Text, c.At.Sub(obEpoch))
+		}
+	}
+}
+
+func TestOutboxRecordsWithoutCallbackAfterRepeatedFailures(t *testing.T) {
+	db := obTempDB(t)
+	clk := newOBClock()
+	done := make(chan struct{})
+	var firstTries int
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 1,
+		OnSent: func(_ *bolt.Tx, r bot.Reply, _ string) error {
+			if r.Text == "first" {
+				firstTries++
+				return errors.New("ticket store broken")
+			}
+			close(done)
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &obSender{now: clk.Now}
+	o.Register(bot.Telegram, s, bot.TelegramLimits())
+	// The second message of the chat proves the chat is not blocked for ever.
+	if err := o.Enqueue(obReply("4", "first"), obReply("4", "second")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, done)
+	if got := s.delivered()["4"]; strings.Join(got, ",") != "first,second" {
+		t.Errorf("delivered %v, want each message once", got)
+	}
+	if firstTries != 5 {
+		t.Errorf("OnSent tried %d times for the failing record, want 5", firstTries)
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d, want 0", n)
+	}
+}
+
+func TestOutboxSkipsAnUnreadableItem(t *testing.T) {
+	o, s, sent, _, db := obSetup(t, 1, bot.TelegramLimits(), nil)
+	err := db.Update(func(tx *bolt.Tx) error {
+		// What a bad disk or a bad migration could leave: not JSON.
+		b := tx.Bucket([]byte("bot_outbox"))
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		return b.Put(binary.BigEndian.AppendUint64(nil, seq), []byte("\x00garbage"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Enqueue(obReply("1", "still delivered")); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+	if got := s.delivered()["1"]; len(got) != 1 {
+		t.Errorf("delivered %v, want the good message despite the bad one", got)
+	}
 }

@@ -62,6 +62,27 @@ type Router struct {
 	now     func() time.Time
 	metrics *Metrics
 	log     *slog.Logger
+
+	onHandled func(Message) // test seam: called after an entry's commit
+}
+
+// panicError is a panic of a handler caught inside a transaction, where
+// the transaction machinery would otherwise turn it into a bare error.
+type panicError struct {
+	val   any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.val) }
+
+// guard runs fn, turning a panic into a *panicError with its stack.
+func guard(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = &panicError{val: p, stack: debug.Stack()}
+		}
+	}()
+	return fn()
 }
 
 // errReplan says the decision taken before the write transaction no longer
@@ -243,8 +264,13 @@ func (r *Router) handle(ctx context.Context, e inboxEntry) {
 		}
 	}()
 	err := r.process(ctx, e)
+	var pe *panicError
 	switch {
 	case err == nil:
+	case errors.As(err, &pe):
+		r.log.Error("handler panicked", "seq", e.Seq, "channel", e.Msg.Channel, "source", e.Msg.SourceID,
+			"panic", fmt.Sprint(pe.val), "stack", string(pe.stack))
+		r.fail(e, pe)
 	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
 		r.log.Info("handling interrupted by shutdown; entry stays pending", "seq", e.Seq)
 	default:
@@ -287,39 +313,46 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 			}
 		}
 		var counts []metricEvent
-		err = r.db.Batch(func(tx *bolt.Tx) error {
-			counts = nil
-			if !isPendingTx(tx, e.Seq) {
-				return nil
-			}
-			t, err := r.newTurn(tx, &e)
-			if err != nil {
-				return err
-			}
-			p2, err := classify(tx, r.st, &e, t.o, t.now)
-			if err != nil {
-				return err
-			}
-			if p2 != p {
-				return errReplan
-			}
-			before := *t.o
-			if err := t.run(p, res); err != nil {
-				return err
-			}
-			if *t.o != before {
-				if err := saveOfficer(tx, t.o); err != nil {
+		// A group commit shared with concurrent handlers (and ticket
+		// creations): one fsync for many entries. fn may run more than
+		// once, so it sets counts afresh; a panic inside comes back as a
+		// *panicError.
+		err = r.st.Batch(func(ttx *tickets.Tx) error {
+			return guard(func() error {
+				tx := ttx.Bolt()
+				counts = nil
+				if !isPendingTx(tx, e.Seq) {
+					return nil
+				}
+				t, err := r.newTurn(tx, &e)
+				if err != nil {
 					return err
 				}
-			}
-			if err := finishTx(tx, e, t.state, ""); err != nil {
-				return err
-			}
-			if err := r.out.EnqueueTx(tx, t.replies...); err != nil {
-				return fmt.Errorf("enqueue replies: %w", err)
-			}
-			counts = append(t.counts, metricEvent{"supportbot_messages_in_total", []string{"channel", string(e.Msg.Channel)}})
-			return nil
+				p2, err := classify(tx, r.st, &e, t.o, t.now)
+				if err != nil {
+					return err
+				}
+				if p2 != p {
+					return errReplan
+				}
+				before := *t.o
+				if err := t.run(p, res); err != nil {
+					return err
+				}
+				if *t.o != before {
+					if err := saveOfficer(tx, t.o); err != nil {
+						return err
+					}
+				}
+				if err := finishTx(tx, e, t.state, ""); err != nil {
+					return err
+				}
+				if err := r.out.EnqueueTx(tx, t.replies...); err != nil {
+					return fmt.Errorf("enqueue replies: %w", err)
+				}
+				counts = append(t.counts, metricEvent{"supportbot_messages_in_total", []string{"channel", string(e.Msg.Channel)}})
+				return nil
+			})
 		})
 		if errors.Is(err, errReplan) {
 			continue
@@ -329,6 +362,9 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 		}
 		for _, c := range counts {
 			r.metrics.Inc(c.name, c.kv...)
+		}
+		if r.onHandled != nil {
+			r.onHandled(e.Msg)
 		}
 		return nil
 	}

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -301,5 +300,3 @@ func ticketIDIn(t *testing.T, s string) string {
 	}
 	return s[i : i+9]
 }
-
-var _ = fmt.Sprint

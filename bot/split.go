@@ -189,8 +189,8 @@ type splitOpen struct{ name, tag string }
 // longer than maxTag, and their closing tags, become empty tokens.
 func splitTokens(text string, maxTag int) []splitToken {
 	var (
-		toks    []splitToken
-		open    []bool // per open tag: dropped?
+		toks    = make([]splitToken, 0, len(text)/2+8) // most letters are one or two bytes
+		open    []bool                                 // per open tag: dropped?
 		openTag []string
 	)
 	for i := 0; i < len(text); {

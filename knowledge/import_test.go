@@ -12,6 +12,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/mostvn/supportbot/knowledge"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/unicode/norm"
 )
 
 // writeHTML renders text as a legal-portal page would: one <p> per line,
@@ -293,4 +295,32 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// Older portals serve Vietnamese in windows-1258, which stores tone marks
+// as combining characters; the page declares its charset in a meta tag.
+func TestReadDocumentDecodesLegacyHTMLCharset(t *testing.T) {
+	text := "Điều 1. Phạm vi điều chỉnh"
+	// windows-1258 has ê precomposed but tones only as combining marks.
+	split := "Đie\u0302\u0300u 1. Pha\u0323m vi đie\u0302\u0300u chi\u0309nh"
+	split = strings.NewReplacer("e\u0302", "ê").Replace(split)
+	if norm.NFC.String(split) != text {
+		t.Fatal("fixture: tone split does not compose back")
+	}
+	enc, err := charmap.Windows1258.NewEncoder().String(split)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := `<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1258"></head><body><p>` + enc + `</p></body></html>`
+	path := filepath.Join(t.TempDir(), "old.htm")
+	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := knowledge.ReadDocument(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != text {
+		t.Errorf("text = %q, want %q (NFC)", got, text)
+	}
 }

@@ -75,9 +75,11 @@ func LoadCalendar(paths ...string) (*Calendar, error) {
 // LoadHolidays reads a holiday file. One entry per line; blank lines and
 // lines starting with # are ignored:
 //
-//	2026-01-01 Tết Dương lịch
-//	2026-02-16..2026-02-20 Tết Nguyên đán      (a range, both ends included)
-//	+2026-02-07 làm bù                          (a weekend day that is worked)
+//	2099-01-02 tên ngày nghỉ              one day off
+//	2099-02-02..2099-02-06 tên kỳ nghỉ    a range, both ends included
+//	+2099-02-14 làm bù                    a weekend day that is worked
+//
+// (Syntax only: no dates are shipped; see tickets/holidays/README.md.)
 //
 // An unparsable line returns a *ValidationError naming the file and line.
 func LoadHolidays(path string) ([]Holiday, error) {

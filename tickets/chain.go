@@ -16,7 +16,7 @@ func (t *Tx) load(seq uint64) (*Ticket, error) {
 		return nil, notFound(FormatID(seq))
 	}
 	tk := new(Ticket)
-	if err := json.Unmarshal(v, tk); err != nil {
+	if err := decodeTicket(v, tk); err != nil {
 		return nil, fmt.Errorf("tickets: decode %s: %w", FormatID(seq), err)
 	}
 	return tk, nil
@@ -36,11 +36,12 @@ func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
 	}
 	tk.Events++
 	tk.Updated = ev.At
-	rec, err := json.Marshal(tk)
+	hash, err := recordHash(tk)
 	if err != nil {
 		return fmt.Errorf("tickets: encode %s: %w", tk.ID, err)
 	}
-	ev.Ticket, ev.Seq, ev.Record = tk.ID, tk.Events, sum(rec)
+	rec := encodeTicket(tk)
+	ev.Ticket, ev.Seq, ev.Record = tk.ID, tk.Events, hash
 	if ev.Seq > 1 {
 		prev := eb.Get(eventKey(seq, ev.Seq-1))
 		if prev == nil {

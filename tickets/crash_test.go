@@ -14,7 +14,7 @@ import (
 
 // TestCrashKeepsEveryAcknowledgedTicket builds internal/crashwriter, lets it
 // create tickets from 8 goroutines, SIGKILLs it after it has acknowledged
-// 2,000 of them, and checks on reopening that every acknowledged ticket is
+// 1,500 of them, and checks on reopening that every acknowledged ticket is
 // present with its source, no source was stored twice, and Verify holds.
 // A second run replays the same sources: nothing is created twice.
 func TestCrashKeepsEveryAcknowledgedTicket(t *testing.T) {
@@ -34,7 +34,7 @@ func TestCrashKeepsEveryAcknowledgedTicket(t *testing.T) {
 
 	acked := map[string]string{} // source → id
 	run := func(killAfter int) {
-		cmd := exec.Command(bin, "-dir", dir, "-n", "2000", "-workers", "8")
+		cmd := exec.Command(bin, "-dir", dir, "-n", "1000", "-workers", "8")
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -69,7 +69,7 @@ func TestCrashKeepsEveryAcknowledgedTicket(t *testing.T) {
 			t.Fatalf("replay run: %v", err)
 		}
 	}
-	run(2000)
+	run(1500)
 	killed := len(acked)
 	t.Logf("acknowledged before SIGKILL: %d", killed)
 
@@ -108,7 +108,7 @@ func TestCrashKeepsEveryAcknowledgedTicket(t *testing.T) {
 
 	// Replay every source (a redelivery after the crash) to completion.
 	run(0)
-	if n := check(); n != 8*2000 {
-		t.Fatalf("after replay %d tickets, want %d", n, 8*2000)
+	if n := check(); n != 8*1000 {
+		t.Fatalf("after replay %d tickets, want %d", n, 8*1000)
 	}
 }

@@ -43,8 +43,6 @@ func benchCreate(b *testing.B, creators, perRound int) {
 		elapsed += time.Since(start)
 		total += int64(creators * perRound)
 	}
-	st := s.DB().Stats().TxStats
-	b.Logf("writes %d (pages) write time %v, spill %v, rebalance %v", st.GetWrite(), st.GetWriteTime(), st.GetSpillTime(), st.GetRebalanceTime())
 	b.ReportMetric(float64(total)/elapsed.Seconds(), "tickets/s")
 	b.ReportMetric(float64(elapsed.Microseconds())/float64(total), "µs/ticket")
 }

@@ -1,6 +1,8 @@
 package tickets_test
 
 import (
+	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -39,8 +41,9 @@ func TestOpenDBStoresSchemaVersion(t *testing.T) {
 	}
 }
 
-// TestMigrateFromV0 builds a file in the v0 layout (tickets and events, no
-// indexes, no schema version) and checks that OpenDB rebuilds the indexes.
+// TestMigrateFromV0 builds a file in the v0 layout (JSON tickets and
+// events, no indexes, no schema version) and checks that OpenDB rebuilds
+// the indexes and that the JSON records still read and verify.
 func TestMigrateFromV0(t *testing.T) {
 	dir := t.TempDir()
 	db, err := tickets.OpenDB(dir)
@@ -54,7 +57,16 @@ func TestMigrateFromV0(t *testing.T) {
 		n.Source = "telegram:" + string(rune('a'+i))
 		create(t, s, n)
 	}
+	// Schema 0 stored tickets as JSON.
+	all, _ := s.List(tickets.Filter{})
 	err = db.Update(func(tx *bolt.Tx) error {
+		for _, tk := range all {
+			seq, _ := tickets.ParseID(tk.ID)
+			v, _ := json.Marshal(tk)
+			if err := tx.Bucket([]byte("tickets")).Put(binary.BigEndian.AppendUint64(nil, seq), v); err != nil {
+				return err
+			}
+		}
 		for _, b := range []string{"ticket_idx_state", "ticket_idx_assignee", "ticket_idx_reporter", "ticket_idx_province", "ticket_idx_topic", "ticket_source", "meta"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err

@@ -19,7 +19,7 @@ const (
 
 // Event is one entry of a ticket's append-only log: who did what, when.
 //
-// Record is the SHA-256 of the ticket record as written by this change;
+// Record is the SHA-256 of the ticket's JSON encoding after this change;
 // Prev is the Hash of the ticket's previous event ("" for the first);
 // Hash is the SHA-256 of the event with Hash empty. Verify recomputes them.
 type Event struct {

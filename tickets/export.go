@@ -66,7 +66,7 @@ func (s *Store) Export(w io.Writer, format string) error {
 			c := tb.Cursor()
 			for k, v := c.Seek(be64(from)); k != nil && len(batch) < exportChunk; k, v = c.Next() {
 				tk := new(Ticket)
-				if err := json.Unmarshal(v, tk); err != nil {
+				if err := decodeTicket(v, tk); err != nil {
 					return fmt.Errorf("tickets: export: decode %x: %w", k, err)
 				}
 				batch = append(batch, tk)

@@ -1,7 +1,6 @@
 package tickets
 
 import (
-	"encoding/json"
 	"math"
 	"slices"
 	"time"
@@ -75,7 +74,7 @@ func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 				continue
 			}
 			tk := new(Ticket)
-			if err := json.Unmarshal(v, tk); err != nil {
+			if err := decodeTicket(v, tk); err != nil {
 				return err
 			}
 			terms := knowledge.Terms(tk.Text)

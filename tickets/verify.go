@@ -130,7 +130,7 @@ func indexBuckets() [][]byte {
 func (s *Store) verifyTicket(t *Tx, eb *bolt.Bucket, seq uint64, raw []byte, expected map[string]int, r *VerifyReport) {
 	id := FormatID(seq)
 	var tk Ticket
-	if err := json.Unmarshal(raw, &tk); err != nil {
+	if err := decodeTicket(raw, &tk); err != nil {
 		r.add(id, 0, "record does not decode: %v", err)
 		return
 	}
@@ -190,7 +190,7 @@ func (s *Store) verifyTicket(t *Tx, eb *bolt.Bucket, seq uint64, raw []byte, exp
 	case n != tk.Events:
 		r.add(id, 0, "record counts %d events, log has %d", tk.Events, n)
 	}
-	if last.Record != sum(raw) {
+	if h, err := recordHash(&tk); err != nil || last.Record != h {
 		r.add(id, 0, "record differs from the one its last event wrote (edited ticket)")
 	}
 	if state != tk.State {

@@ -105,14 +105,15 @@ func TestConsoleConversation(t *testing.T) {
 	c.Register(outbox)
 
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	defer cancel() // before wg.Wait
 	for _, run := range []func(context.Context) error{outbox.Run, router.Run} {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = run(ctx) }()
 	}
 	typed, keyboard := io.Pipe()
+	defer keyboard.Close()
 	readDone := make(chan error, 1)
 	go func() { readDone <- c.Read(ctx, typed, inbox) }()
 	say := func(line string) {

@@ -85,9 +85,10 @@ func NewSender(token, apiURL string, opts SenderOptions) (*Sender, error) {
 // chat, 20 per minute per group, 30 per second in all, 4,096 characters.
 func (s *Sender) Limits() bot.Limits { return bot.TelegramLimits() }
 
-// Send delivers r. With r.CallbackID set it first answers the button press
-// (r.Text, tags stripped, is the toast when r.ChatID is empty; then
-// nothing else is sent). It returns the sent message_id.
+// Send delivers r and returns the sent message_id. A Reply with
+// CallbackID answers that button press instead: r.Text, tags stripped, is
+// the toast, and no message is sent (a press too old to answer is a
+// permanent ErrBadRequest).
 //
 // Failures: 429 → retry with a *RateLimitError (RetryAfter); 5xx, network
 // errors and timeouts → retry (ErrServer, ErrNetwork); 403 → permanent
@@ -101,16 +102,10 @@ func (s *Sender) Limits() bot.Limits { return bot.TelegramLimits() }
 // idempotency key.
 func (s *Sender) Send(ctx context.Context, r bot.Reply) (sentID string, retry bool, err error) {
 	if r.CallbackID != "" {
-		toast := ""
-		if r.ChatID == "" {
-			toast = truncateRunes(StripHTML(r.Text), 200)
-		}
-		if retry, err := s.answer(ctx, r.CallbackID, toast); err != nil && (retry || r.ChatID == "") {
-			return "", retry, err
-		}
-		if r.ChatID == "" {
-			return "", false, nil
-		}
+		// A reply to a button press is the toast Telegram shows briefly;
+		// every press needs one, or the client keeps spinning.
+		retry, err := s.answer(ctx, r.CallbackID, truncateRunes(StripHTML(r.Text), 200))
+		return "", retry, err
 	}
 	chat, err := chatID(r.ChatID)
 	if err != nil {
@@ -161,8 +156,7 @@ func (s *Sender) send(ctx context.Context, p *tgbot.SendMessageParams) (id strin
 	return strconv.Itoa(m.ID), rec.code, nil
 }
 
-// answer answers a button press. A press too old to answer (400) is not
-// worth failing the reply for: it is logged and ignored.
+// answer answers a button press.
 func (s *Sender) answer(ctx context.Context, id, toast string) (retry bool, err error) {
 	rec := &statusRecord{}
 	_, err = s.b.AnswerCallbackQuery(context.WithValue(ctx, statusKey{}, rec),
@@ -170,11 +164,7 @@ func (s *Sender) answer(ctx context.Context, id, toast string) (retry bool, err 
 	if err == nil {
 		return false, nil
 	}
-	retry, err = s.classify(err, rec.code, "")
-	if !retry {
-		s.log.Info("telegram: button press not answered", "err", err)
-	}
-	return retry, err
+	return s.classify(err, rec.code, "")
 }
 
 // classify turns a library error into the bot.Sender contract.

@@ -207,25 +207,25 @@ func TestSenderAnswersButtonPresses(t *testing.T) {
 			t.Errorf("a toast-only reply sent a message")
 		}
 	})
-	t.Run("answer and message", func(t *testing.T) {
+	t.Run("toast in a chat sends no message", func(t *testing.T) {
 		fake := newFake(t, faketg.Options{})
 		_, cb := fake.PushCallback(42, 42, 3, "no:1")
-		id, _, err := newSender(t, fake).Send(context.Background(), bot.Reply{CallbackID: cb, ChatID: "42", Text: "Đã tạo phiếu HT-000001"})
-		if err != nil || id == "" {
+		id, _, err := newSender(t, fake).Send(context.Background(), bot.Reply{CallbackID: cb, ChatID: "42", Text: "Đã chuyển cán bộ hỗ trợ"})
+		if err != nil || id != "" {
 			t.Fatalf("Send = %q, %v", id, err)
 		}
-		if a := fake.Answers(); len(a) != 1 || a[0].Text != "" {
-			t.Errorf("answers %+v, want one without toast", a)
+		if a := fake.Answers(); len(a) != 1 || a[0].Text != "Đã chuyển cán bộ hỗ trợ" {
+			t.Errorf("answers %+v, want the toast", a)
 		}
-		if len(fake.SentTo(42)) != 1 {
-			t.Error("message not sent")
+		if len(fake.Sent()) != 0 {
+			t.Error("a toast was also sent as a message")
 		}
 	})
-	t.Run("expired press still sends the message", func(t *testing.T) {
+	t.Run("expired press is permanent", func(t *testing.T) {
 		fake := newFake(t, faketg.Options{})
-		id, _, err := newSender(t, fake).Send(context.Background(), bot.Reply{CallbackID: "no-such-query", ChatID: "42", Text: "Đã tạo phiếu"})
-		if err != nil || id == "" {
-			t.Fatalf("Send = %q, %v; an unanswerable press must not block the reply", id, err)
+		_, retry, err := newSender(t, fake).Send(context.Background(), bot.Reply{CallbackID: "no-such-query", ChatID: "42", Text: "x"})
+		if retry || !errors.Is(err, telegram.ErrBadRequest) {
+			t.Fatalf("Send = %v, %v; want permanent ErrBadRequest", retry, err)
 		}
 	})
 	t.Run("answer 429 retries", func(t *testing.T) {

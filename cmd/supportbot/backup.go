@@ -29,6 +29,7 @@ asks the bot's own process to write the copy (through the admin socket in the da
 				if err != nil {
 					return err
 				}
+				a.args = []string{"backup", path}
 				return withStore(a, func(st *tickets.Store) error {
 					if err := st.Backup(path); err != nil {
 						return err

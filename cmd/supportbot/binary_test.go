@@ -264,6 +264,11 @@ func TestBinaryKillMidBurstLosesNothing(t *testing.T) {
 	if err := p1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	// Telegram's 1 message/s per chat makes the half burst take seconds:
+	// the kill lands with replies still owed.
+	if b.answeredAll(fake) {
+		t.Fatal("the first run answered everything before the kill: not a mid-burst kill")
+	}
 	if code := p1.wait(t); code != -int(syscall.SIGKILL) {
 		t.Fatalf("first run ended with %d, want killed", code)
 	}
@@ -299,6 +304,11 @@ func TestBinaryKillMidBurstLosesNothing(t *testing.T) {
 	}
 	if !strings.Contains(p2.logs.String(), `"msg":"stopped"`) {
 		t.Errorf("no clean-stop log line:\n%s", p2.logs)
+	}
+	for _, p := range []*proc{p1, p2} {
+		if strings.Contains(p.logs.String(), fake.Token()) {
+			t.Errorf("the bot token appears in the log of pid %d", p.cmd.Process.Pid)
+		}
 	}
 
 	// Tickets, read with the CLI on the stopped bot's data directory.
@@ -363,35 +373,151 @@ func mapKeys(m map[string]bool) func(func(string) bool) {
 	}
 }
 
-func TestBinarySecondProcessRefused(t *testing.T) {
+// envWith returns env with key set to value (later entries win in exec).
+func envWith(env []string, key, value string) []string {
+	return append(slices.Clone(env), key+"="+value)
+}
+
+// runBin runs the binary to completion and returns its exit code and
+// combined output; a hang fails the test.
+func runBin(t *testing.T, env []string, args ...string) (int, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binPath, args...)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("%v hung:\n%s", args, out)
+	}
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, string(out)
+	case errors.As(err, &ee):
+		return ee.ExitCode(), string(out)
+	default:
+		t.Fatalf("%v: %v", args, err)
+		return 0, ""
+	}
+}
+
+func TestBinarySecondProcess(t *testing.T) {
 	needBinary(t)
 	fake := faketg.New(faketg.Options{})
 	defer fake.Close()
 	dataDir := t.TempDir()
-	env := botEnv(fake, dataDir)
+	env := envWith(botEnv(fake, dataDir), "SUPPORTBOT_LANG", "en")
 	p1 := start(t, env, "serve")
 	waitFake(t, fake, "the first getUpdates", func() bool { return len(fake.Calls("getUpdates")) > 0 })
+	upd := fake.PushText(501, 501, "/ticket cần hỗ trợ gấp")
+	waitFake(t, fake, "the ticket reply", func() bool { return len(fake.SentTo(501)) > 0 })
 
-	for _, args := range [][]string{{"serve"}, {"tickets", "list"}} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), guard)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, binPath, args...)
-			cmd.Env = env
-			out, err := cmd.CombinedOutput()
-			if ctx.Err() != nil {
-				t.Fatalf("second process hung:\n%s", out)
-			}
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != exitError {
-				t.Fatalf("second process: err %v, want exit code %d\n%s", err, exitError, out)
-			}
-			if !strings.Contains(string(out), "in use") {
-				t.Errorf("second process did not say the data directory is in use:\n%s", out)
-			}
-		})
+	// A second bot, or a restore, on the same data directory: refused at
+	// once with a clear message, not a hang.
+	if code, out := runBin(t, env, "serve"); code != exitError || !strings.Contains(out, "in use") {
+		t.Errorf("second serve: exit %d, want %d and \"in use\":\n%s", code, exitError, out)
 	}
+
+	// Ticket commands and backup run through the bot's admin socket.
+	code, out := runBin(t, env, "tickets", "list", "--json")
+	var ts []struct{ ID, Source string }
+	if code != 0 || json.Unmarshal([]byte(out), &ts) != nil || len(ts) != 1 || ts[0].Source != "telegram:"+strconv.FormatInt(upd, 10) {
+		t.Errorf("tickets list beside the bot: exit %d:\n%s", code, out)
+	}
+	if code, out := runBin(t, env, "tickets", "show", "HT-999999"); code != exitError || !strings.Contains(out, "HT-999999") {
+		t.Errorf("show of an unknown ticket through the socket: exit %d:\n%s", code, out)
+	}
+	if code, out := runBin(t, env, "tickets", "list", "--state", "nap"); code != exitUsage {
+		t.Errorf("usage error through the socket: exit %d:\n%s", code, out)
+	}
+	backup := filepath.Join(t.TempDir(), "live.db")
+	if code, out := runBin(t, env, "backup", backup); code != 0 {
+		t.Fatalf("live backup: exit %d:\n%s", code, out)
+	}
+	if code, out := runBin(t, env, "restore", backup); code != exitError || !strings.Contains(out, "in use") {
+		t.Errorf("restore beside a running bot: exit %d, want %d and \"in use\":\n%s", code, exitError, out)
+	}
+	// The copy restores into a fresh directory and holds the ticket.
+	other := envWith(env, "SUPPORTBOT_DATA_DIR", t.TempDir())
+	if code, out := runBin(t, other, "restore", backup); code != 0 {
+		t.Fatalf("restore of the live backup: exit %d:\n%s", code, out)
+	}
+	if code, out := runBin(t, other, "tickets", "verify"); code != 0 {
+		t.Errorf("verify of the restored backup: exit %d:\n%s", code, out)
+	}
+	if code, out := runBin(t, other, "tickets", "list", "--json"); code != 0 || !strings.Contains(out, ts[0].ID) {
+		t.Errorf("restored backup lacks %s: exit %d:\n%s", ts[0].ID, code, out)
+	}
+
 	if code, _ := httpGet(t, "http://"+p1.addr+"/healthz"); code != 200 {
-		t.Errorf("first process hurt by the second: /healthz = %d", code)
+		t.Errorf("first process hurt by the others: /healthz = %d", code)
+	}
+}
+
+func TestBinaryWebhookMode(t *testing.T) {
+	needBinary(t)
+	fake := faketg.New(faketg.Options{})
+	defer fake.Close()
+	const secret = "s3cret-webhook-token"
+	const public = "https://bot.example.org/telegram/webhook"
+	env := botEnv(fake, t.TempDir())
+	env = envWith(env, "SUPPORTBOT_TELEGRAM_MODE", "webhook")
+	env = envWith(env, "SUPPORTBOT_TELEGRAM_WEBHOOK_SECRET", secret)
+	env = envWith(env, "SUPPORTBOT_TELEGRAM_WEBHOOK_URL", public)
+	p := start(t, env, "serve")
+	waitFake(t, fake, "setWebhook", func() bool { u, _ := fake.Webhook(); return u != "" })
+	if u, s := fake.Webhook(); u != public || s != secret {
+		t.Errorf("webhook set to %q with secret %q", u, s)
+	}
+	if len(fake.Calls("getUpdates")) > 0 {
+		t.Error("webhook mode polls getUpdates")
+	}
+	update := `{"update_id": 424242, "message": {"message_id": 7, "date": 1767225600,
+		"chat": {"id": 8801, "type": "private"}, "from": {"id": 8801, "is_bot": false, "first_name": "Lan", "language_code": "vi"},
+		"text": "/ticket Xin hướng dẫn khai báo"}}`
+	post := func(secretHeader string) int {
+		req, _ := http.NewRequest("POST", "http://"+p.addr+"/telegram/webhook", strings.NewReader(update))
+		req.Header.Set("Content-Type", "application/json")
+		if secretHeader != "" {
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secretHeader)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := post("wrong"); code == 200 {
+		t.Error("webhook accepted a wrong secret")
+	}
+	if code := post(secret); code != 200 {
+		t.Fatalf("webhook with the secret = %d", code)
+	}
+	// Telegram redelivers when unsure: the same update must not open a
+	// second ticket.
+	if code := post(secret); code != 200 {
+		t.Fatalf("redelivered webhook = %d", code)
+	}
+	waitFake(t, fake, "the ticket reply", func() bool { return len(fake.SentTo(8801)) > 0 })
+	if !ticketIDRe.MatchString(fake.SentTo(8801)[0].Text) {
+		t.Errorf("reply without a ticket number: %q", fake.SentTo(8801)[0].Text)
+	}
+	if code, body := httpGet(t, "http://"+p.addr+"/readyz"); code != 200 {
+		t.Errorf("/readyz = %d %s", code, body)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t); code != 0 {
+		t.Fatalf("SIGTERM: exit %d", code)
+	}
+	if logs := p.logs.String(); strings.Contains(logs, fake.Token()) || strings.Contains(logs, secret) {
+		t.Errorf("a secret appears in the log:\n%s", logs)
+	}
+	code, out := runBin(t, env, "tickets", "list", "--json")
+	if n := strings.Count(out, `"id": "HT-`); code != 0 || n != 1 {
+		t.Errorf("%d tickets after a redelivered update, want 1 (exit %d):\n%s", n, code, out)
 	}
 }

@@ -39,6 +39,18 @@ type app struct {
 	lang           string // language of CLI texts: "vi" or "en"
 
 	configPath string // --config, before or after the subcommand
+
+	// args is the command line after the global flags, forwarded as is to
+	// a running bot's admin socket (see admin.go); commands that take a
+	// relative path set it with the path made absolute.
+	args []string
+	// live is set when the command runs inside the bot's process, on
+	// behalf of the admin socket: the bot's configuration and store.
+	live *liveState
+
+	// secrets are the configured tokens, once config has loaded them:
+	// errors printed by run are redacted like the logs.
+	secrets []string
 }
 
 // tr picks the text in the CLI's language.
@@ -51,7 +63,14 @@ func (a *app) tr(vi, en string) string {
 
 // config loads the configuration (defaults < file < environment).
 func (a *app) config() (Config, error) {
-	return loadConfig(a.configPath, a.getenv, a.readFile)
+	if a.live != nil {
+		return a.live.cfg, nil
+	}
+	cfg, err := loadConfig(a.configPath, a.getenv, a.readFile)
+	if err == nil {
+		a.secrets = cfg.Secrets()
+	}
+	return cfg, err
 }
 
 // logger builds the process logger for cfg on stderr; minLevel raises the
@@ -125,9 +144,12 @@ func run(ctx context.Context, a *app, args []string) int {
 	}
 	err := dispatch(ctx, a, args)
 	var ue *usageError
+	var ec exitCodeError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ec):
+		return int(ec)
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
@@ -139,7 +161,11 @@ func run(ctx context.Context, a *app, args []string) int {
 		}
 		return exitUsage
 	default:
-		fmt.Fprintf(a.stderr, "supportbot: %s: %v\n", a.tr("lỗi", "error"), err)
+		msg := err.Error()
+		if len(a.secrets) > 0 {
+			msg = newRedactor(a.secrets).Replace(msg)
+		}
+		fmt.Fprintf(a.stderr, "supportbot: %s: %s\n", a.tr("lỗi", "error"), msg)
 		return exitError
 	}
 }
@@ -157,6 +183,7 @@ func dispatch(ctx context.Context, a *app, args []string) error {
 		return &usageError{msg: err.Error()}
 	}
 	args = top.Args()
+	a.args = args
 	if len(args) == 0 {
 		cfg, err := a.config()
 		if err != nil {
@@ -199,8 +226,8 @@ func (c *command) flags(a *app) (*flag.FlagSet, func(context.Context, []string) 
 	fs := flag.NewFlagSet("supportbot "+c.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&a.configPath, "config", a.configPath,
-		a.tr("tệp cấu hình (các dòng KHÓA=GIÁ TRỊ, cùng khóa SUPPORTBOT_*); mặc định $"+keyConfig,
-			"config file (KEY=VALUE lines with the SUPPORTBOT_* keys); default $"+keyConfig))
+		a.tr("`TỆP` cấu hình (các dòng KHÓA=GIÁ TRỊ, cùng khóa SUPPORTBOT_*); mặc định $"+keyConfig,
+			"config `FILE` (KEY=VALUE lines with the SUPPORTBOT_* keys); default $"+keyConfig))
 	return fs, c.setup(a, fs)
 }
 

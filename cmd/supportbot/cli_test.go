@@ -366,3 +366,47 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version: %d %q", code, out)
 	}
 }
+
+func TestKBImportThenSearch(t *testing.T) {
+	src, kb, data := t.TempDir(), t.TempDir(), t.TempDir()
+	for _, name := range []string{"sample-decree.txt", "sample-decree.meta.yaml"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "knowledge", "testdata", "legal", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, src, name, string(b))
+	}
+	// The embedded corpus cannot be written to: a clear error.
+	code, _, errOut := runCLI(t, fakeEnv{"SUPPORTBOT_DATA_DIR": data, "SUPPORTBOT_LANG": "en"}, "", "kb", "import", src)
+	if code != exitError || !strings.Contains(errOut, "SUPPORTBOT_KB_DIR") {
+		t.Errorf("import without a KB dir: exit %d %q", code, errOut)
+	}
+	env := fakeEnv{"SUPPORTBOT_DATA_DIR": data, "SUPPORTBOT_KB_DIR": kb}
+	code, out, errOut := runCLI(t, env, "", "kb", "import", src)
+	if code != exitOK {
+		t.Fatalf("import: exit %d %s", code, errOut)
+	}
+	if !strings.Contains(out, "Nghị định 999/2099/NĐ-CP") {
+		t.Errorf("import report lacks the document number:\n%s", out)
+	}
+	code, out, errOut = runCLI(t, env, "", "kb", "stats", "--json")
+	var st struct {
+		Entries    int            `json:"entries"`
+		ByDocument map[string]int `json:"by_document"`
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &st) != nil {
+		t.Fatalf("stats: exit %d %s %s", code, out, errOut)
+	}
+	if st.Entries == 0 || st.ByDocument["Nghị định 999/2099/NĐ-CP"] != st.Entries {
+		t.Errorf("stats after import: %+v", st)
+	}
+	// Importing again changes nothing.
+	if code, _, errOut := runCLI(t, env, "", "kb", "import", src); code != exitOK {
+		t.Fatalf("second import: exit %d %s", code, errOut)
+	}
+	_, out, _ = runCLI(t, env, "", "kb", "stats", "--json")
+	var again struct{ Entries int }
+	if json.Unmarshal([]byte(out), &again) != nil || again.Entries != st.Entries {
+		t.Errorf("entries after a second import: %d, want %d", again.Entries, st.Entries)
+	}
+}

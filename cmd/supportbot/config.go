@@ -25,6 +25,7 @@ const (
 	keyTelegramAPIURL   = "SUPPORTBOT_TELEGRAM_API_URL"
 	keyTelegramMode     = "SUPPORTBOT_TELEGRAM_MODE"
 	keyWebhookSecret    = "SUPPORTBOT_TELEGRAM_WEBHOOK_SECRET"
+	keyWebhookURL       = "SUPPORTBOT_TELEGRAM_WEBHOOK_URL"
 	keyHTTPAddr         = "SUPPORTBOT_HTTP_ADDR"
 	keyLogLevel         = "SUPPORTBOT_LOG_LEVEL"
 	keyLogFormat        = "SUPPORTBOT_LOG_FORMAT"
@@ -66,7 +67,7 @@ var secretKeys = map[string]bool{
 // is a typo and refused (the environment holds too much else to be strict).
 var knownKeys = map[string]bool{
 	keyDataDir: true, keyKBDir: true, keyTelegramToken: true, keyTelegramAPIURL: true,
-	keyTelegramMode: true, keyWebhookSecret: true, keyHTTPAddr: true, keyLogLevel: true,
+	keyTelegramMode: true, keyWebhookSecret: true, keyWebhookURL: true, keyHTTPAddr: true, keyLogLevel: true,
 	keyLogFormat: true, keyLang: true, keySLAUrgentFirst: true, keySLAUrgentResolve: true,
 	keySLANormalFirst: true, keySLANormalResolve: true, keyHolidaysFile: true,
 }
@@ -86,6 +87,7 @@ type Config struct {
 	TelegramAPIURL        string
 	TelegramMode          string // modePolling or modeWebhook
 	TelegramWebhookSecret string
+	TelegramWebhookURL    string // public https URL; when set, serve registers it with setWebhook
 
 	HTTPAddr  string
 	LogLevel  slog.Level
@@ -276,6 +278,12 @@ func (c *Config) set(key, v string) error {
 		c.TelegramMode = v
 	case keyWebhookSecret:
 		c.TelegramWebhookSecret = v
+	case keyWebhookURL:
+		u, err := url.Parse(v)
+		if err != nil || u.Scheme != "https" || u.Host == "" || !strings.HasSuffix(u.Path, "/telegram/webhook") {
+			return fmt.Errorf("%q: want the public https URL ending in /telegram/webhook", v)
+		}
+		c.TelegramWebhookURL = v
 	case keyHTTPAddr:
 		if _, _, err := net.SplitHostPort(v); err != nil {
 			return fmt.Errorf("%q: want host:port, such as 127.0.0.1:8080 or :0", v)

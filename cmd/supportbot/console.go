@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/mostvn/supportbot/bot/console"
 )
@@ -43,7 +44,7 @@ Logs show from warn up so the chat stays readable. Shares the data directory wit
 // runConsole runs the conversation on the terminal until end of input or a
 // signal.
 func runConsole(ctx context.Context, a *app, cfg Config, lang, user string) error {
-	log := a.logger(cfg, slog.LevelDebug-4)
+	log := a.logger(cfg, slog.LevelWarn)
 	w, err := wire(a, cfg, log)
 	if err != nil {
 		return lockedHint(a, err)
@@ -60,7 +61,55 @@ func runConsole(ctx context.Context, a *app, cfg Config, lang, user string) erro
 	})
 	c.Register(w.outbox)
 	g := &runGroup{log: log}
-	g.add("console", func(ctx context.Context) error { return c.Read(ctx, a.stdin, w.inbox) })
+	g.add("console", func(ctx context.Context) error {
+		if err := c.Read(ctx, a.stdin, w.inbox); err != nil {
+			return err
+		}
+		settle(ctx, w)
+		return nil
+	})
 	w.addCore(g)
+	w.addAdmin(g)
 	return g.run(ctx)
+}
+
+// settleChecks and settleEvery: the console has drained when the inbox and
+// the outbox are empty on settleChecks looks in a row.
+const (
+	settleChecks = 3
+	settleEvery  = 20 * time.Millisecond
+	settleMax    = 10 * time.Second
+)
+
+// settle waits, after the console's own drain, until the inbox and the
+// outbox stay empty. The console's drain can return between the router's
+// commit (the inbox entry gone) and the outbox counting the reply it
+// enqueued (its depth is raised in a commit hook that runs just after the
+// commit): one look can see both empty while a reply waits, and piped
+// questions then lose their last answer's print (the reply stays queued and
+// is printed at the next start). Several looks apart close that window.
+func settle(ctx context.Context, w *wiring) {
+	tick := time.NewTicker(settleEvery)
+	defer tick.Stop()
+	deadline := time.NewTimer(settleMax)
+	defer deadline.Stop()
+	for empty := 0; empty < settleChecks; {
+		n, err := w.inbox.Pending()
+		if err != nil {
+			return
+		}
+		if depth, _ := w.outbox.Depth(); n == 0 && depth == 0 {
+			empty++
+		} else {
+			empty = 0
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			w.log.Warn("console: gave up waiting for the last replies", "inbox", n)
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -88,6 +88,7 @@ func configKeyHelp(a *app) [][3]string {
 		{keyTelegramAPIURL, defaultTelegramAPIURL, a.tr("địa chỉ Bot API (máy chủ Bot API tự đặt)", "Bot API endpoint (a self-hosted Bot API server)")},
 		{keyTelegramMode, defaultTelegramMode, a.tr("polling hoặc webhook", "polling or webhook")},
 		{keyWebhookSecret, "", a.tr("khóa bí mật webhook (bắt buộc với webhook; cũng "+keyWebhookSecret+"_FILE)", "webhook secret token (required for webhook; also "+keyWebhookSecret+"_FILE)")},
+		{keyWebhookURL, "", a.tr("địa chỉ https công khai kết thúc bằng /telegram/webhook; có thì serve tự đăng ký webhook (nếu không, tự gọi setWebhook)", "public https URL ending in /telegram/webhook; when set, serve registers the webhook (otherwise call setWebhook yourself)")},
 		{keyHTTPAddr, defaultHTTPAddr, a.tr("địa chỉ HTTP cho /healthz /readyz /metrics /telegram/webhook; :0 chọn cổng trống", "HTTP address for /healthz /readyz /metrics /telegram/webhook; :0 picks a free port")},
 		{keyLogLevel, defaultLogLevel, "debug, info, warn, error"},
 		{keyLogFormat, defaultLogFormat, "text, json"},

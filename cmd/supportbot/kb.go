@@ -266,8 +266,8 @@ func writeSearch(a *app, w io.Writer, res knowledge.Result) {
 func kbEvalCommand() *command {
 	return &command{
 		name: "kb eval", args: "--dataset DIR [--strip-tones] [--stock] [--json]",
-		vi: "Đo chất lượng tìm kiếm trên bộ dữ liệu BEIR (corpus.jsonl, queries.jsonl, qrels.tsv)",
-		en: "Measure search quality on a BEIR dataset (corpus.jsonl, queries.jsonl, qrels.tsv)",
+		vi:     "Đo chất lượng tìm kiếm trên bộ dữ liệu BEIR (corpus.jsonl, queries.jsonl, qrels.tsv)",
+		en:     "Measure search quality on a BEIR dataset (corpus.jsonl, queries.jsonl, qrels.tsv)",
 		viLong: "Dùng đúng bộ phân tích và đường tìm kiếm của bot, trên chỉ mục tạm trong bộ nhớ. JSON: docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.",
 		enLong: "Uses exactly the bot's analyzer and search path, on a temporary in-memory index. JSON: docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.",
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {

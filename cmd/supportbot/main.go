@@ -18,6 +18,9 @@ func main() {
 	// SIGINT/SIGTERM cancel ctx: serve and console then stop cleanly, and
 	// work in flight finishes or stays in the inbox/outbox.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, a second one kills the process the default
+	// way, for a stop that hangs.
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, newApp(), os.Args[1:])
 	stop()
 	os.Exit(code)

@@ -22,11 +22,11 @@ func serveCommand() *command {
 		en:   "Run the bot: every configured channel (Telegram), HTTP /healthz /readyz /metrics",
 		viLong: `Cần ` + keyTelegramToken + ` (hoặc ` + keyTelegramToken + `_FILE). Mặc định nhận tin bằng long polling
 (không cần địa chỉ công khai); ` + keyTelegramMode + `=webhook nhận tại /telegram/webhook trên ` + keyHTTPAddr + `.
-SIGINT/SIGTERM dừng gọn: việc đang làm xong hoặc nằm lại trong hộp thư đến/đi (bbolt) và tiếp tục ở lần chạy sau.
+SIGHUP đọc lại các tệp tri thức mà không dừng bot. SIGINT/SIGTERM dừng gọn: việc đang làm xong hoặc nằm lại trong hộp thư đến/đi (bbolt) và tiếp tục ở lần chạy sau.
 Chỉ một tiến trình được dùng một thư mục dữ liệu.`,
 		enLong: `Needs ` + keyTelegramToken + ` (or ` + keyTelegramToken + `_FILE). Receives by long polling by default
 (no public URL needed); ` + keyTelegramMode + `=webhook receives on /telegram/webhook at ` + keyHTTPAddr + `.
-SIGINT/SIGTERM stop cleanly: work in flight finishes or stays in the inbox/outbox (bbolt) and resumes at the next start.
+SIGHUP re-reads the knowledge files without a stop. SIGINT/SIGTERM stop cleanly: work in flight finishes or stays in the inbox/outbox (bbolt) and resumes at the next start.
 Only one process may use a data directory.`,
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			return func(ctx context.Context, args []string) error {
@@ -73,8 +73,24 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 	switch cfg.TelegramMode {
 	case modeWebhook:
 		webhook = telegram.NewWebhookHandler(cfg.TelegramWebhookSecret, w.inbox)
-		w.ready.set("telegram", func() error { return nil })
-		g.add("telegram menu", waitThen(func(ctx context.Context) { publishMenu(ctx, w, cfg) }))
+		hookUp := w.ready.flag("telegram webhook", "not registered with Telegram")
+		if cfg.TelegramWebhookURL == "" {
+			// The operator registers it; nothing here can check.
+			hookUp(true)
+		}
+		g.add("telegram start-up", waitThen(func(ctx context.Context) {
+			if cfg.TelegramWebhookURL != "" {
+				sctx, cancel := context.WithTimeout(ctx, publishTimeout)
+				err := telegram.SetWebhook(sctx, cfg.TelegramToken, cfg.TelegramAPIURL, cfg.TelegramWebhookURL, cfg.TelegramWebhookSecret)
+				cancel()
+				if err != nil {
+					log.Error("setWebhook failed: Telegram will not deliver updates; fix and restart", "url", cfg.TelegramWebhookURL, "err", err)
+				} else {
+					log.Info("webhook registered", "url", cfg.TelegramWebhookURL)
+					hookUp(true)
+				}
+			}
+		}))
 	default:
 		poller, err := telegram.NewPoller(cfg.TelegramToken, cfg.TelegramAPIURL, w.inbox, telegram.PollerOptions{
 			Logger:  log.With("part", "poller"),
@@ -86,7 +102,6 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 		}
 		pollerUp := w.ready.flag("telegram poller", "not running")
 		g.add("telegram poller", func(ctx context.Context) error {
-			publishMenu(ctx, w, cfg)
 			pollerUp(true)
 			defer pollerUp(false)
 			return poller.Run(ctx)
@@ -97,7 +112,11 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 		return err
 	}
 	g.add("http", srv.run)
+	// A slow or unreachable Telegram delays only the menu, not the bot.
+	g.add("telegram menu", waitThen(func(ctx context.Context) { publishMenu(ctx, w, cfg) }))
 	w.addCore(g)
+	w.addAdmin(g)
+	g.add("knowledge reload", w.reloadOnHangup)
 
 	err = g.run(ctx)
 	if err != nil {

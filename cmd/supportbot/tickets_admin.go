@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/mostvn/supportbot/tickets"
 )
@@ -24,6 +25,14 @@ func ticketsExportCommand() *command {
 				if len(args) > 0 {
 					return &usageError{cmd: ticketsExportCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
 				}
+				if *output != "" {
+					abs, err := filepath.Abs(*output)
+					if err != nil {
+						return err
+					}
+					*output = abs
+					a.args = []string{"tickets", "export", "--format", *format, "--output", abs}
+				}
 				return withStore(a, func(st *tickets.Store) error {
 					if *output == "" {
 						return st.Export(a.stdout, *format)
@@ -38,8 +47,8 @@ func ticketsExportCommand() *command {
 func ticketsVerifyCommand() *command {
 	return &command{
 		name: "tickets verify", args: "[--json]",
-		vi: "Kiểm tra chuỗi băm của lịch sử phiếu: phát hiện lịch sử bị sửa hoặc xóa",
-		en: "Check the hash chain of the ticket history: detects an edited or deleted history",
+		vi:     "Kiểm tra chuỗi băm của lịch sử phiếu: phát hiện lịch sử bị sửa hoặc xóa",
+		en:     "Check the hash chain of the ticket history: detects an edited or deleted history",
 		viLong: "Mã thoát 1 khi có vấn đề, mỗi vấn đề một dòng.",
 		enLong: "Exit code 1 when a problem is found, one line per problem.",
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
@@ -87,8 +96,8 @@ func ticketsVerifyCommand() *command {
 func ticketsPromoteCommand() *command {
 	return &command{
 		name: "tickets promote", args: "ID",
-		vi: "Viết bản nháp tri thức từ một phiếu đã giải quyết vào " + keyKBDir + "/review/",
-		en: "Write a knowledge draft from a resolved ticket into " + keyKBDir + "/review/",
+		vi:     "Viết bản nháp tri thức từ một phiếu đã giải quyết vào " + keyKBDir + "/review/",
+		en:     "Write a knowledge draft from a resolved ticket into " + keyKBDir + "/review/",
 		viLong: "Bản nháp chỉ được lập chỉ mục khi một người duyệt chuyển nó vào kho tri thức.",
 		enLong: "The draft is indexed only once a reviewer moves it into the corpus.",
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {

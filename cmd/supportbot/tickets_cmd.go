@@ -65,13 +65,23 @@ func lockedHint(a *app, err error) error {
 	return err
 }
 
-// withStore runs fn on the configured ticket store and closes it.
+// withStore runs fn on the configured ticket store and closes it. When the
+// bot holds the data directory, the whole command is forwarded to it
+// through its admin socket instead (fn does not run here).
 func withStore(a *app, fn func(st *tickets.Store) error) error {
+	if a.live != nil {
+		return fn(a.live.store)
+	}
 	cfg, err := a.config()
 	if err != nil {
 		return err
 	}
 	st, db, err := openStore(a, cfg)
+	if isLocked(err) {
+		if ferr := forward(a, cfg); !errors.Is(ferr, errNoAdmin) {
+			return ferr
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,17 @@ func (w *wiring) addCore(g *runGroup) {
 	g.add("outbox", w.outbox.Run)
 }
 
+// addAdmin adds the admin socket (admin.go) to g. Without it the bot still
+// runs; ticket commands then wait for it to stop.
+func (w *wiring) addAdmin(g *runGroup) {
+	srv, err := newAdminServer(w.cfg, w.store, w.log.With("part", "admin"))
+	if err != nil {
+		w.log.Warn("no admin socket: ticket commands and backup cannot run beside the bot", "err", err)
+		return
+	}
+	g.add("admin socket", srv.run)
+}
+
 // close releases the index and the database (after every actor returned).
 func (w *wiring) close() error {
 	var errs []error

@@ -1,0 +1,215 @@
+package bot_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/tickets"
+)
+
+// benchClock records when each question was added and when its handling
+// committed (the hook) and when its reply was delivered (the sender).
+type benchClock struct {
+	mu      sync.Mutex // guards added, handled, sent
+	added   map[string]time.Time
+	handled []time.Duration
+	sent    int
+	want    int
+	done    chan struct{} // closed once every question is handled and answered
+}
+
+func (c *benchClock) noteAdded(ms []bot.Message, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range ms {
+		c.added[m.SourceID] = at
+	}
+}
+
+func (c *benchClock) noteHandled(m bot.Message) {
+	now := time.Now()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.handled = append(c.handled, now.Sub(c.added[m.SourceID]))
+	c.check()
+}
+
+func (c *benchClock) Send(_ context.Context, r bot.Reply) (string, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent++
+	c.check()
+	return "x", false, nil
+}
+
+func (c *benchClock) check() {
+	if len(c.handled) == c.want && c.sent == c.want {
+		close(c.done)
+	}
+}
+
+// benchQuestions are the titles of the shipped knowledge base, so that the
+// real search (bleve, our analyzer) runs and both answers and tickets occur.
+func benchQuestions(b *testing.B) (bot.Searcher, []string) {
+	b.Helper()
+	entries, _ := knowledge.LoadDir(knowledge.DefaultCorpus())
+	if len(entries) == 0 {
+		b.Fatal("no knowledge entries")
+	}
+	ix, err := knowledge.NewMemIndex(entries)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var qs []string
+	for _, e := range entries {
+		qs = append(qs, e.Title)
+	}
+	qs = append(qs, "câu hỏi không có trong cơ sở tri thức xyz", "thời tiết hôm nay thế nào")
+	return ix, qs
+}
+
+// runInbound pushes n questions from chats officers through Inbox → Router
+// → Outbox → benchClock on a bbolt file on disk (fsync on), adding them in
+// batches of batch every interval (interval 0: all at once). It returns the
+// wall time until every reply was delivered and each question's latency
+// from the inbox to the commit of its handling (replies in the outbox).
+func runInbound(b *testing.B, kb bot.Searcher, qs []string, n, chats, batch int, interval time.Duration) (time.Duration, []time.Duration) {
+	b.Helper()
+	db, err := tickets.OpenDB(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	st, err := tickets.NewStore(db, tickets.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inbox, err := bot.NewInbox(db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var router *bot.Router
+	out, err := bot.NewOutbox(db, bot.OutboxOptions{OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := &benchClock{added: map[string]time.Time{}, want: n, done: make(chan struct{})}
+	out.Register(bot.Telegram, s, bot.Limits{})
+	if router, err = bot.NewRouter(db, inbox, kb, st, out, bot.RouterOptions{Workers: benchWorkers}); err != nil {
+		b.Fatal(err)
+	}
+	bot.SetHandledHook(router, s.noteHandled)
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	runs := []func(context.Context) error{out.Run, router.Run}
+	if noOutbox {
+		runs = runs[1:]
+		s.sent = n
+	}
+	for _, run := range runs {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = run(ctx) }()
+	}
+	defer func() { cancel(); wg.Wait() }()
+
+	msgs := make([]bot.Message, n)
+	for i := range msgs {
+		chat := strconv.Itoa(1000 + i%chats)
+		msgs[i] = bot.Message{Channel: bot.Telegram, SourceID: strconv.Itoa(i), ChatID: chat, ChatType: "private",
+			UserID: chat, Text: qs[i%len(qs)], Received: time.Now()}
+	}
+	start := time.Now()
+	var tick *time.Ticker
+	if interval > 0 {
+		tick = time.NewTicker(interval)
+		defer tick.Stop()
+	}
+	for i := 0; i < n; i += batch {
+		part := msgs[i:min(i+batch, n)]
+		s.noteAdded(part, time.Now())
+		if _, err := inbox.Add(part, nil); err != nil {
+			b.Fatal(err)
+		}
+		if tick != nil {
+			<-tick.C
+		}
+	}
+	select {
+	case <-s.done:
+	case <-time.After(5 * time.Minute):
+		b.Fatalf("only %d of %d handled, %d answered", len(s.handled), n, s.sent)
+	}
+	return time.Since(start), s.handled
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(pct(1), "max-ms")
+}
+
+// BenchmarkInboundBurst: 3,000 questions from 300 officers arrive at once
+// (in poller-sized batches of 100); how fast does the pipeline empty?
+func BenchmarkInboundBurst(b *testing.B) {
+	kb, qs := benchQuestions(b)
+	const n = 3000
+	for range b.N {
+		took, lat := runInbound(b, kb, qs, n, 300, 100, 0)
+		b.ReportMetric(float64(n)/took.Seconds(), "updates/s")
+		reportLatency(b, lat)
+	}
+}
+
+// BenchmarkInboundAt1000PerSecond: a sustained 1,000 updates/s (10 every
+// 10 ms) for 3 s from 300 officers; the target is p99 ≤ 50 ms from inbox to
+// delivery.
+func BenchmarkInboundAt1000PerSecond(b *testing.B) {
+	kb, qs := benchQuestions(b)
+	const n = 3000
+	for range b.N {
+		took, lat := runInbound(b, kb, qs, n, 300, 10, 10*time.Millisecond)
+		b.ReportMetric(float64(n)/took.Seconds(), "updates/s")
+		reportLatency(b, lat)
+	}
+}
+
+var noOutbox bool
+var benchWorkers = 8
+
+type instantKB struct{}
+
+func (instantKB) Search(_ context.Context, q string, _ knowledge.Options) (knowledge.Result, error) {
+	return knowledge.Result{Verdict: knowledge.VerdictAnswer, Hits: rtHits[:3]}, nil
+}
+
+func BenchmarkExplore(b *testing.B) {
+	_, qs := benchQuestions(b)
+	kb, _ := benchQuestions(b)
+	for _, c := range []struct{ name string; kb bot.Searcher; noOut bool; w int; batch int; iv time.Duration }{
+		{"instant-noout-w8-burst", instantKB{}, true, 8, 100, 0},
+		{"instant-noout-w16-burst", instantKB{}, true, 16, 100, 0},
+		{"instant-noout-w32-burst", instantKB{}, true, 32, 100, 0},
+		{"instant-noout-w16-paced", instantKB{}, true, 16, 10, 10 * time.Millisecond},
+		{"real-noout-w8-burst", kb, true, 8, 100, 0},
+		{"real-noout-w16-paced", kb, true, 16, 10, 10 * time.Millisecond},
+		{"real-noout-w8-paced", kb, true, 8, 10, 10 * time.Millisecond},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			noOutbox = c.noOut
+			benchWorkers = c.w
+			took, lat := runInbound(b, c.kb, qs, 3000, 300, c.batch, c.iv)
+			b.ReportMetric(float64(3000)/took.Seconds(), "updates/s")
+			reportLatency(b, lat)
+		})
+	}
+}

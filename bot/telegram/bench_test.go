@@ -1,0 +1,250 @@
+package telegram_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/telegram"
+	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/tickets"
+)
+
+// benchQuestions mixes answered, uncertain and unanswerable questions (the
+// last open tickets), as typed by officers, with and without tone marks.
+var benchQuestions = []string{
+	"khai báo thiết bị X-quang",
+	"nghi dinh 132 cap xa",
+	"báo cáo an toàn bức xạ hằng năm",
+	"Nghị định 133 quy định gì về sở hữu trí tuệ",
+	"thủ tục cấp giấy phép tiến hành công việc bức xạ",
+	"hộ chiếu",
+	"làm sao để đăng ký bóng đá",
+}
+
+// firstSend records when the first reply to each chat reached the
+// channel's Sender: the end of "inbox to outbox".
+type firstSend struct {
+	mu   sync.Mutex
+	at   map[string]time.Time
+	want int
+	done chan struct{}
+}
+
+func (s *firstSend) Send(_ context.Context, r bot.Reply) (string, bool, error) {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.at[r.ChatID]; !ok && r.CallbackID == "" {
+		s.at[r.ChatID] = now
+		if len(s.at) == s.want {
+			close(s.done)
+		}
+	}
+	return "1", false, nil
+}
+
+// BenchmarkInboundTelegram measures inbound handling, inbox to outbox with
+// search included: Telegram updates (real payloads, converted as the
+// poller does) are stored in the inbox in batches as the poller stores
+// them, the Router answers each from the shipped knowledge base in one
+// bbolt transaction (fsync on), and the Outbox hands the reply to the
+// channel's Sender (an in-memory one: sending to Telegram is not part of
+// inbound handling; no rate limits). Every update comes from its own chat.
+//
+//   - burst: b.N updates arrive at once (100 per batch); updates/s is the
+//     sustained throughput, p99-ms the latency of the last ones to finish.
+//   - paced-1000: updates arrive at 1,000/s (10 every 10 ms); p99-ms is the
+//     latency an officer sees at that load.
+func BenchmarkInboundTelegram(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		batch  int
+		every  time.Duration
+		noSync bool
+	}{
+		{"burst", 100, 0, false},
+		{"paced-1000", 10, 10 * time.Millisecond, false},
+		// Diagnostic only, never a production setting: without fsync, how
+		// fast the handling itself is (what the disk costs is the difference).
+		{"burst-nosync", 100, 0, true},
+	} {
+		b.Run(bc.name, func(b *testing.B) { benchInbound(b, bc.batch, bc.every, bc.noSync) })
+	}
+	b.Run("router-only", benchRouterOnly)
+}
+
+// benchRouterOnly measures the Router alone (inbox → replies enqueued in the
+// outbox, which does not run): b.N updates stored at once, then the time
+// until the inbox is empty, checked every millisecond. No latencies: the
+// enqueue of one reply cannot be observed from outside.
+func benchRouterOnly(b *testing.B) {
+	searcher, err := knowledge.Open(b.TempDir(), knowledge.DefaultCorpus())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer searcher.Close()
+	db, err := tickets.OpenDB(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	in, _ := bot.NewInbox(db)
+	st, _ := tickets.NewStore(db, tickets.Options{})
+	out, _ := bot.NewOutbox(db, bot.OutboxOptions{})
+	out.Register(bot.Telegram, &firstSend{}, bot.Limits{MaxLen: 4096}) // never runs
+	router, err := bot.NewRouter(db, in, searcher, st, out, bot.RouterOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	msgs := benchMessages(b, b.N)
+	for i := 0; i < b.N; i += 100 {
+		if _, err := in.Add(msgs[i:min(i+100, b.N)], nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = router.Run(ctx) })
+	b.ResetTimer()
+	start := time.Now()
+	tick := time.NewTicker(time.Millisecond)
+	for n := b.N; n > 0; <-tick.C {
+		if n, err = in.Pending(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	tick.Stop()
+	cancel()
+	wg.Wait()
+	if kept, _ := in.Kept(); len(kept) > 0 {
+		b.Fatalf("%d updates failed: %+v", len(kept), kept[0])
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(0, "ns/op")
+}
+
+// benchMessages returns n questions from n officers, converted from
+// Telegram updates as the poller converts them.
+func benchMessages(b *testing.B, n int) []bot.Message {
+	msgs := make([]bot.Message, n)
+	for i := range msgs {
+		chat := int64(10_000_000 + i)
+		u := models.Update{ID: int64(i + 1), Message: &models.Message{
+			ID: 1, Date: 1767225600, Text: benchQuestions[i%len(benchQuestions)],
+			From: &models.User{ID: chat, FirstName: "Cán bộ", LanguageCode: "vi"},
+			Chat: models.Chat{ID: chat, Type: models.ChatTypePrivate},
+		}}
+		m, ok := telegram.Convert(&u, time.Now())
+		if !ok {
+			b.Fatal("update not converted")
+		}
+		msgs[i] = m
+	}
+	return msgs
+}
+
+func benchInbound(b *testing.B, batch int, every time.Duration, noSync bool) {
+	// The on-disk index, as `supportbot serve` opens it: bleve's
+	// memory-only index (NewMemIndex) is several times slower to search.
+	searcher, err := knowledge.Open(b.TempDir(), knowledge.DefaultCorpus())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer searcher.Close()
+	db, err := tickets.OpenDB(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	db.NoSync = noSync
+	in, err := bot.NewInbox(db)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := tickets.NewStore(db, tickets.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var router *bot.Router
+	out, err := bot.NewOutbox(db, bot.OutboxOptions{OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if router, err = bot.NewRouter(db, in, searcher, st, out, bot.RouterOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	sink := &firstSend{at: map[string]time.Time{}, want: b.N, done: make(chan struct{})}
+	out.Register(bot.Telegram, sink, bot.Limits{MaxLen: 4096})
+
+	msgs := benchMessages(b, b.N) // converted beforehand, as the poller converts them
+	added := make([]time.Time, b.N)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, run := range []func(context.Context) error{router.Run, out.Run} {
+		wg.Go(func() { errs <- run(ctx) })
+	}
+
+	b.ResetTimer()
+	start := time.Now()
+	var tick *time.Ticker
+	if every > 0 {
+		tick = time.NewTicker(every)
+		defer tick.Stop()
+	}
+	for i := 0; i < b.N; i += batch {
+		j := min(i+batch, b.N)
+		now := time.Now()
+		for k := i; k < j; k++ {
+			msgs[k].Received = now
+			added[k] = now
+		}
+		if _, err := in.Add(msgs[i:j], nil); err != nil {
+			b.Fatal(err)
+		}
+		if tick != nil && j < b.N {
+			<-tick.C
+		}
+	}
+	select {
+	case <-sink.done:
+	case <-time.After(5*time.Minute + time.Duration(b.N)*10*time.Millisecond):
+		b.Fatalf("only %d of %d updates answered", len(sink.at), b.N)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	cancel()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	lat := make([]float64, 0, b.N)
+	sink.mu.Lock()
+	for i, m := range msgs {
+		at, ok := sink.at[m.ChatID]
+		if !ok {
+			b.Fatalf("update %d never answered", i)
+		}
+		lat = append(lat, at.Sub(added[i]).Seconds()*1000)
+	}
+	sink.mu.Unlock()
+	slices.Sort(lat)
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "updates/s")
+	b.ReportMetric(lat[len(lat)/2], "p50-ms")
+	b.ReportMetric(lat[min(len(lat)-1, len(lat)*99/100)], "p99-ms")
+	b.ReportMetric(0, "ns/op") // meaningless here: updates/s says it
+}

@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mostvn/supportbot/tickets"
+)
+
+// The admin socket lets ticket commands and backups run while the bot runs.
+// bbolt allows one process per file, so `supportbot tickets list` or
+// `supportbot backup` started beside a running bot cannot open the
+// database; they forward their command line over a Unix socket in the data
+// directory instead, and the bot runs the command in its own process on its
+// open store (a read transaction, or Store.Backup: consistent, and no
+// writer waits). The socket is created 0600 in the data directory: whoever
+// may use it may read the database file anyway.
+const adminSocketName = "admin.sock"
+
+// Headers of the admin protocol: the command's exit code and stderr travel
+// as trailers after its stdout, which is streamed as the body.
+const (
+	hdrExit   = "X-Supportbot-Exit"
+	hdrStderr = "X-Supportbot-Stderr"
+)
+
+// errNoAdmin: no running bot answers on the admin socket.
+var errNoAdmin = errors.New("no admin socket")
+
+// liveState is what a forwarded command runs with inside the bot.
+type liveState struct {
+	cfg   Config
+	store *tickets.Store
+}
+
+// adminRequest is the body of POST /run.
+type adminRequest struct {
+	Args []string `json:"args"`
+	Lang string   `json:"lang"`
+}
+
+// forwardable reports whether a command may run through the admin socket:
+// the ticket commands and backup, which need nothing but the store.
+func forwardable(c *command) bool {
+	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup"
+}
+
+func adminSocketPath(dataDir string) string {
+	return filepath.Join(dataDir, adminSocketName)
+}
+
+// exitCodeError ends the CLI with a code already explained on stderr.
+type exitCodeError int
+
+func (e exitCodeError) Error() string { return "exit " + strconv.Itoa(int(e)) }
+
+// forward runs a's command line in the bot that holds cfg's data directory.
+// It returns errNoAdmin when no bot answers, the command's usage or run
+// error otherwise (as an exitCodeError once its stderr has been copied).
+func forward(a *app, cfg Config) error {
+	sock := adminSocketPath(cfg.DataDir)
+	client := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", sock)
+		},
+	}}
+	defer client.CloseIdleConnections()
+	body, _ := json.Marshal(adminRequest{Args: a.args, Lang: a.lang})
+	resp, err := client.Post("http://supportbot/run", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return errNoAdmin
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("admin socket %s: %s: %s", sock, resp.Status, bytes.TrimSpace(msg))
+	}
+	if _, err := io.Copy(a.stdout, resp.Body); err != nil {
+		return fmt.Errorf("admin socket %s: %w", sock, err)
+	}
+	stderr, _ := url.QueryUnescape(resp.Trailer.Get(hdrStderr))
+	io.WriteString(a.stderr, stderr)
+	code, err := strconv.Atoi(resp.Trailer.Get(hdrExit))
+	if err != nil {
+		return fmt.Errorf("admin socket %s: the bot did not finish the command", sock)
+	}
+	if code != exitOK {
+		return exitCodeError(code)
+	}
+	return nil
+}
+
+// adminHandler runs forwarded commands on the live store.
+func adminHandler(cfg Config, st *tickets.Store, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /run", func(w http.ResponseWriter, r *http.Request) {
+		var req adminRequest
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+			http.Error(w, "bad request: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		c, _ := find(commands(), req.Args)
+		if c == nil || len(c.children) > 0 || !forwardable(c) {
+			http.Error(w, fmt.Sprintf("command %q cannot run through the admin socket", strings.Join(req.Args, " ")), http.StatusForbidden)
+			return
+		}
+		log.Info("admin command", "args", req.Args)
+		w.Header().Set("Trailer", hdrExit+", "+hdrStderr)
+		w.Header().Set("Content-Type", "application/octet-stream")
+		var stderr bytes.Buffer
+		a := &app{
+			stdin: strings.NewReader(""), stdout: w, stderr: &stderr,
+			getenv:   func(string) (string, bool) { return "", false },
+			readFile: os.ReadFile, now: time.Now, lang: req.Lang,
+			live: &liveState{cfg: cfg, store: st},
+		}
+		if a.lang != "vi" && a.lang != "en" {
+			a.lang = defaultLang
+		}
+		code := run(r.Context(), a, req.Args)
+		w.Header().Set(hdrExit, strconv.Itoa(code))
+		w.Header().Set(hdrStderr, url.QueryEscape(stderr.String()))
+	})
+	return mux
+}
+
+// newAdminServer listens on the data directory's admin socket. A stale
+// socket file is removed first: the caller holds the data directory's lock,
+// so no other live process can own it. A failure is returned for the
+// caller to log: the bot runs without the socket (path too long, say).
+func newAdminServer(cfg Config, st *tickets.Store, log *slog.Logger) (*httpServer, error) {
+	path := adminSocketPath(cfg.DataDir)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("admin socket: %w", err)
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("admin socket: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("admin socket: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           adminHandler(cfg, st, log),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// No write timeout: an export of a large store may take a while.
+	}
+	return &httpServer{srv: srv, ln: ln, log: log}, nil
+}

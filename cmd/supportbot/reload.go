@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// reloadOnHangup is the actor that re-reads the knowledge files on SIGHUP,
+// so that staff who edited or imported entries need not restart the bot:
+// searches keep being answered from the old index while the new one is
+// built (knowledge.Index.Reload).
+func (w *wiring) reloadOnHangup(ctx context.Context) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-hup:
+		}
+		files, err := kbFS(w.cfg)
+		if err != nil {
+			w.log.Error("knowledge reload", "err", err)
+			continue
+		}
+		start := time.Now()
+		if err := w.kb.Reload(files); err != nil {
+			w.log.Error("knowledge reload failed; the previous index stays in service", "err", err)
+			continue
+		}
+		for _, le := range w.kb.LoadErrors() {
+			w.log.Warn("knowledge file skipped", "err", le.Error())
+		}
+		w.log.Info("knowledge reloaded", "entries", w.kb.Stats().Entries, "took", time.Since(start).Round(time.Millisecond))
+	}
+}

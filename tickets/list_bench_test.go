@@ -1,0 +1,93 @@
+package tickets_test
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mostvn/supportbot/tickets"
+)
+
+// fill100k creates 100,000 tickets spread over the 34 provinces and 12
+// topics, in transactions of 5,000 (fsync on): 80% end resolved (half of
+// those closed), 10% are claimed with a staff reply, 10% are new. So about
+// 590 of a province's ~2,940 tickets are open.
+func fill100k(b *testing.B, s *tickets.Store) {
+	const total, chunk = 100_000, 5_000
+	for start := 0; start < total; start += chunk {
+		err := s.Update(func(tx *tickets.Tx) error {
+			for i := start; i < start+chunk; i++ {
+				tk, _, err := tx.Create(tickets.NewTicket{
+					Channel: "telegram", UserID: fmt.Sprint(i % 3000), ChatID: fmt.Sprint(i % 3000), UserName: "Cán bộ xã",
+					Province: tickets.Provinces[i%34], Commune: "Xã Thử Nghiệm", Topic: tickets.Topics[i%12],
+					Text:   "Xin hướng dẫn thủ tục cấp lại giấy chứng nhận đăng ký hợp đồng chuyển quyền sử dụng đối tượng sở hữu công nghiệp",
+					Hits:   []tickets.HitRef{{ID: "ip-reissue", Title: "Cấp lại giấy chứng nhận", Document: "Nghị định 133/2025/NĐ-CP"}},
+					Source: fmt.Sprintf("telegram:%d", i),
+				})
+				if err != nil {
+					return err
+				}
+				switch r := i % 10; {
+				case r == 9: // new
+				default:
+					if _, err := tx.Claim(tk.ID, staff); err != nil {
+						return err
+					}
+					if _, err := tx.AddMessage(tk.ID, tickets.ConvMessage{From: staff, Text: "Anh/chị vui lòng nộp hồ sơ tại Sở KH&CN."}); err != nil {
+						return err
+					}
+					if r == 8 { // claimed, answered, still open
+						continue
+					}
+					if _, err := tx.Transition(tk.ID, tickets.StateResolved, staff, ""); err != nil {
+						return err
+					}
+					if r%2 == 0 {
+						if _, err := tx.Transition(tk.ID, tickets.StateClosed, staff, ""); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListOpenByProvince100k lists the open tickets of one province in
+// a store of 100,000 tickets. One op is 34 listings (every province once);
+// p50/p99 are over every listing of the run.
+func BenchmarkListOpenByProvince100k(b *testing.B) {
+	for _, limit := range []int{0, 50} {
+		b.Run(fmt.Sprintf("limit=%d", limit), func(b *testing.B) {
+			s, _ := openStore(b, tickets.Options{})
+			fill100k(b, s)
+			var lat []time.Duration
+			found := 0
+			for b.Loop() {
+				for _, p := range tickets.Provinces {
+					start := time.Now()
+					ts, err := s.List(tickets.Filter{Province: p, Open: true, Limit: limit})
+					lat = append(lat, time.Since(start))
+					if err != nil {
+						b.Fatal(err)
+					}
+					found = len(ts)
+				}
+			}
+			slices.Sort(lat)
+			pct := func(q float64) float64 {
+				return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000
+			}
+			b.ReportMetric(pct(0.50), "p50-ms")
+			b.ReportMetric(pct(0.90), "p90-ms")
+			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(pct(1), "max-ms")
+			b.ReportMetric(float64(found), "tickets/list")
+		})
+	}
+}
