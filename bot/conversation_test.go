@@ -444,3 +444,42 @@ func TestCommandsMenu(t *testing.T) {
 		t.Error("the vi and en menus start with the same command")
 	}
 }
+
+func TestPendingEntriesAreHandledWhenTheRouterStarts(t *testing.T) {
+	h := newStoppedHarness(t)
+	h.add(h.msg("100", "/ticket một"), h.msg("100", "/ticket hai"), h.msg("200", "/help"))
+	if n, err := h.inbox.Pending(); err != nil || n != 3 {
+		t.Fatalf("pending = %d, %v", n, err)
+	}
+	h.start()
+	var got []string
+	for range 3 {
+		if r := h.next(); r.ChatID == "100" {
+			got = append(got, h.ticket(ticketIDIn(t, r.Text)).Text)
+		}
+	}
+	if strings.Join(got, ",") != "một,hai" {
+		t.Errorf("chat 100 got %q, want its two tickets in order", got)
+	}
+	if n, err := h.inbox.Pending(); err != nil || n != 0 {
+		t.Errorf("pending after = %d, %v", n, err)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	h := newHarness(t)
+	h.kb.set("cấp lại", rtAnswer())
+	h.one(h.msg("100", "không có câu trả lời"))
+	h.one(h.msg("100", "cấp lại văn bằng"))
+	var b strings.Builder
+	if err := h.metrics.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, b.String(),
+		`supportbot_messages_in_total{channel="telegram"} 2`,
+		`supportbot_answers_total{verdict="none"} 1`,
+		`supportbot_answers_total{verdict="answer"} 1`,
+		`supportbot_tickets_opened_total{channel="telegram"} 1`,
+		`supportbot_search_seconds_count 2`,
+	)
+}

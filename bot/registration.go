@@ -52,6 +52,10 @@ func (t *turn) registrationStep(text string) error {
 	switch t.o.Step {
 	case stepProvince:
 		p, ok := tickets.NormalizeProvince(text)
+		if n, err := strconv.Atoi(text); err == nil && n >= 1 && n <= len(tickets.Provinces) {
+			// Its number on the keyboard, as the console numbers it.
+			p, ok = tickets.Provinces[n-1], true
+		}
 		if !ok || p == "" {
 			t.reply(tr(t.lang, txtBadProvince, esc(text))).Keyboard = provinceKeyboard()
 			return nil

@@ -32,10 +32,10 @@ func (f SearchFunc) Search(ctx context.Context, q string, o knowledge.Options) (
 }
 
 // DefaultWorkers is the size of the Router's worker pool when
-// RouterOptions.Workers is 0. Handling mostly waits for the fsync of its
-// transaction, so more workers than cores pay off: their transactions are
-// grouped by bbolt's Batch into one fsync.
-const DefaultWorkers = 8
+// RouterOptions.Workers is 0. Handling mostly waits, for search and for the
+// fsync of its transaction, so more workers than cores pay off: concurrent
+// handlers share one commit (tickets.Store.Batch, a group commit).
+const DefaultWorkers = 16
 
 // maxLoaded bounds how many inbox entries the Router holds in memory
 // (queued or in flight) at once; the rest wait in bbolt.

@@ -74,15 +74,16 @@ func (s *rtSender) Send(_ context.Context, r bot.Reply) (string, bool, error) {
 // Replies are observed once their delivery is recorded (after OnSent has
 // linked them), so a test may reply to one at once.
 type rtHarness struct {
-	t      *testing.T
-	db     *bolt.DB
-	inbox  *bot.Inbox
-	store  *tickets.Store
-	outbox *bot.Outbox
-	router *bot.Router
-	kb     *rtKB
-	sent   chan rtSent
-	seq    atomic.Int64
+	t       *testing.T
+	db      *bolt.DB
+	inbox   *bot.Inbox
+	store   *tickets.Store
+	outbox  *bot.Outbox
+	router  *bot.Router
+	metrics *bot.Metrics
+	kb      *rtKB
+	sent    chan rtSent
+	seq     atomic.Int64
 
 	clockMu sync.Mutex // guards clock
 	clock   time.Time
@@ -90,7 +91,15 @@ type rtHarness struct {
 
 func newHarness(t *testing.T) *rtHarness {
 	t.Helper()
-	h := &rtHarness{t: t, kb: &rtKB{results: map[string]knowledge.Result{}}, sent: make(chan rtSent, 1000), clock: rtEpoch}
+	h := newStoppedHarness(t)
+	h.start()
+	return h
+}
+
+// newStoppedHarness builds the pipeline without running it.
+func newStoppedHarness(t *testing.T) *rtHarness {
+	t.Helper()
+	h := &rtHarness{metrics: bot.NewMetrics(), t: t, kb: &rtKB{results: map[string]knowledge.Result{}}, sent: make(chan rtSent, 1000), clock: rtEpoch}
 	db, err := tickets.OpenDB(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -118,9 +127,15 @@ func newHarness(t *testing.T) *rtHarness {
 		t.Fatal(err)
 	}
 	h.outbox.Register(bot.Telegram, &rtSender{}, bot.Limits{})
-	if h.router, err = bot.NewRouter(db, h.inbox, h.kb, h.store, h.outbox, bot.RouterOptions{Workers: 4, Now: h.now}); err != nil {
+	if h.router, err = bot.NewRouter(db, h.inbox, h.kb, h.store, h.outbox, bot.RouterOptions{Workers: 4, Now: h.now, Metrics: h.metrics}); err != nil {
 		t.Fatal(err)
 	}
+	return h
+}
+
+// start runs the outbox and the router until the test ends.
+func (h *rtHarness) start() {
+	t := h.t
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, run := range []func(context.Context) error{h.outbox.Run, h.router.Run} {
@@ -133,7 +148,6 @@ func newHarness(t *testing.T) *rtHarness {
 		}()
 	}
 	t.Cleanup(func() { cancel(); wg.Wait() })
-	return h
 }
 
 func (h *rtHarness) now() time.Time {

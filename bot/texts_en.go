@@ -71,7 +71,7 @@ var textsEN = map[textKey]string{
 	txtTicketStatus:   "Ticket <b>%s</b>: %s\nOpened: %s\nRequest: %s",
 	txtTicketHistory:  "<b>Conversation</b>",
 	txtTicketFollow:   "Your next messages will be added to this ticket. Type /cancel to stop.",
-	txtTicketAdded:    "Added to ticket <b>%s</b>.",
+	txtTicketAdded:    "Added to ticket <b>%s</b>. For a new question unrelated to this ticket, type /cancel first.",
 	txtTicketReopened: "Reopened ticket <b>%s</b> and added your message.",
 	txtTicketClosed:   "Ticket <b>%s</b> is closed. Type a new question, or /ticket &lt;description&gt; to open a new ticket.",
 	txtFromOfficer:    "You",

@@ -72,7 +72,7 @@ var textsVI = map[textKey]string{
 	txtTicketStatus:   "Phiếu <b>%s</b>: %s\nMở lúc: %s\nNội dung: %s",
 	txtTicketHistory:  "<b>Trao đổi</b>",
 	txtTicketFollow:   "Tin nhắn tiếp theo của bạn sẽ được thêm vào phiếu này. Gõ /huy để dừng.",
-	txtTicketAdded:    "Đã thêm vào phiếu <b>%s</b>.",
+	txtTicketAdded:    "Đã thêm vào phiếu <b>%s</b>. Muốn hỏi câu mới, không liên quan đến phiếu này? Gõ /huy trước.",
 	txtTicketReopened: "Đã mở lại phiếu <b>%s</b> và thêm tin nhắn của bạn.",
 	txtTicketClosed:   "Phiếu <b>%s</b> đã đóng. Hãy gõ câu hỏi mới, hoặc /ticket &lt;mô tả&gt; để mở phiếu mới.",
 	txtFromOfficer:    "Bạn",

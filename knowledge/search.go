@@ -35,16 +35,20 @@ const (
 	maxQueryTerms = 160
 )
 
-var (
-	weightHeading  = 1.0 // heading field (title, keywords, citation) beside the body
+// Query weights, tuned on the legal retrieval sets in shared/bench (see
+// eval_bench_test.go) and kept few and general: none names a dataset.
+const (
+	// weightHeading applies to two-syllable terms and compounds found in
+	// the heading (title, keywords, citation): a phrase of the question in
+	// a title is strong evidence. Single syllables are looked up in the
+	// body only, which holds the title too: short headings otherwise let
+	// common words outweigh the passage.
+	weightHeading  = 0.3
 	weightBigram   = 1.0 // a two-syllable term, beside a single syllable's 1
 	weightCompound = 1.0 // a document number or other compound
 	weightAccent   = 0.5 // the accent-preserving twin, when the query has marks
 	weightExpanded = 0.5 // terms that abbreviation expansion added
 	langPreference = 1.3 // score factor for hits in Options.Lang
-	tuneIDFDivide  = false
-	tuneMinIDF     = 0.0
-	tuneNoHeading  = false
 )
 
 // queryTerm is one term to look up, with its weight.
@@ -52,8 +56,8 @@ type queryTerm struct {
 	term   string
 	accent bool // look it up in the accent-preserving fields
 	weight float64
-	idf    float64
-	typ    int
+	idf    float64 // its rarity (folded), for trimming long queries
+	typ    int     // typeSyllable, typeBigram or typeCompound
 }
 
 // plan is one analysed query.
@@ -231,7 +235,7 @@ func (st *state) plan(q string) plan {
 	if len(p.terms) > maxQueryTerms {
 		// Keep the rarest terms; the order of the rest does not matter.
 		slices.SortStableFunc(p.terms, func(a, b queryTerm) int {
-			return cmp.Compare(st.idf(b.term), st.idf(a.term))
+			return cmp.Compare(b.idf, a.idf)
 		})
 		p.terms = p.terms[:maxQueryTerms]
 	}
@@ -244,12 +248,6 @@ func (st *state) plan(q string) plan {
 func (p plan) query(topic string) query.Query {
 	clauses := make([]query.Query, 0, 2*len(p.terms))
 	for _, t := range p.terms {
-		if t.idf < tuneMinIDF && t.typ == int(typeSyllable) {
-			continue
-		}
-		if tuneIDFDivide && t.idf > 0 {
-			t.weight /= t.idf
-		}
 		body, heading := fieldBody, fieldHeading
 		if t.accent {
 			body, heading = fieldBodyAcc, fieldHeadingAcc
@@ -260,7 +258,7 @@ func (p plan) query(topic string) query.Query {
 		hq := bleve.NewTermQuery(t.term)
 		hq.SetField(heading)
 		hq.SetBoost(t.weight * weightHeading)
-		if tuneNoHeading {
+		if t.typ == int(typeSyllable) {
 			clauses = append(clauses, bq)
 		} else {
 			clauses = append(clauses, bq, hq)

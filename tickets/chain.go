@@ -3,6 +3,8 @@ package tickets
 import (
 	"encoding/json"
 	"fmt"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // load reads ticket seq. The result is a decoded copy.
@@ -11,6 +13,12 @@ func (t *Tx) load(seq uint64) (*Ticket, error) {
 	if err != nil {
 		return nil, err
 	}
+	return loadFrom(b, seq)
+}
+
+// loadFrom reads ticket seq from the tickets bucket b (List looks the
+// bucket up once for all the tickets it returns).
+func loadFrom(b *bolt.Bucket, seq uint64) (*Ticket, error) {
 	v := b.Get(be64(seq))
 	if v == nil {
 		return nil, notFound(FormatID(seq))
@@ -64,7 +72,10 @@ func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
 	if err := eb.Put(eventKey(seq, ev.Seq), evb); err != nil {
 		return fmt.Errorf("tickets: put event %s/%d: %w", tk.ID, ev.Seq, err)
 	}
-	return t.reindex(seq, old, tk)
+	if err := t.reindex(seq, old, tk); err != nil {
+		return err
+	}
+	return t.reindexTerms(seq, old, tk)
 }
 
 // Events returns ticket id's log, oldest first.

@@ -52,11 +52,13 @@ func TestMigrateFromV0(t *testing.T) {
 	}
 	s, _ := tickets.NewStore(db, tickets.Options{})
 	for i, p := range []string{"Huế", "Huế", "Cà Mau"} {
-		n := question("Câu hỏi")
+		n := question("Câu hỏi về tần số vô tuyến điện nghiệp dư")
 		n.Province = p
 		n.Source = "telegram:" + string(rune('a'+i))
 		create(t, s, n)
 	}
+	transition(t, s, "HT-000003", tickets.StateClaimed, staff)
+	transition(t, s, "HT-000003", tickets.StateResolved, staff)
 	// Schema 0 stored tickets as JSON.
 	all, _ := s.List(tickets.Filter{})
 	err = db.Update(func(tx *bolt.Tx) error {
@@ -67,7 +69,7 @@ func TestMigrateFromV0(t *testing.T) {
 				return err
 			}
 		}
-		for _, b := range []string{"ticket_idx_state", "ticket_idx_assignee", "ticket_idx_reporter", "ticket_idx_province", "ticket_idx_topic", "ticket_source", "meta"} {
+		for _, b := range []string{"ticket_idx_state", "ticket_idx_assignee", "ticket_idx_reporter", "ticket_idx_province", "ticket_idx_topic", "ticket_source", "ticket_terms", "ticket_doclen", "meta"} {
 			if err := tx.DeleteBucket([]byte(b)); err != nil {
 				return err
 			}
@@ -102,6 +104,10 @@ func TestMigrateFromV0(t *testing.T) {
 	n.Source = "telegram:a"
 	if _, created, _ := s.Create(n); created {
 		t.Error("source index not rebuilt: a redelivery opened a new ticket")
+	}
+	sim, err := s.Similar("tan so vo tuyen dien", 5)
+	if err != nil || len(sim) != 1 || sim[0].ID != "HT-000003" {
+		t.Errorf("Similar after migration = %+v, %v; want the resolved HT-000003", sim, err)
 	}
 	mustVerify(t, s)
 }

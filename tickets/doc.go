@@ -21,9 +21,10 @@
 // # Audit
 //
 // Each change appends an Event to the ticket's append-only log. Every event
-// carries the SHA-256 of the previous event and of the ticket record as it was
-// written, so Store.Verify detects an edited or deleted event and a ticket
-// record that disagrees with its log. The chain is not keyed: someone able to
+// carries the SHA-256 of the previous event and of the ticket as the change
+// left it (its JSON encoding), so Store.Verify detects an edited or deleted
+// event and a ticket record that disagrees with its log. Tickets are stored
+// in a compact binary record (codec.go) so that listing stays fast. The chain is not keyed: someone able to
 // rewrite the file and recompute every hash is not detected.
 //
 // # Errors

@@ -107,8 +107,12 @@ func (t *Tx) List(f Filter) ([]*Ticket, error) {
 		n = f.Limit
 	}
 	out := make([]*Ticket, 0, n)
+	tb, err := t.bucket(bucketTickets)
+	if err != nil {
+		return nil, err
+	}
 	for _, seq := range seqs {
-		tk, err := t.load(seq)
+		tk, err := loadFrom(tb, seq)
 		if err != nil {
 			return nil, err
 		}

@@ -13,7 +13,8 @@ import (
 //	   indexes (the layout of the first builds).
 //	1: meta/schema_version, the state, assignee, reporter, province, topic
 //	   and source index buckets.
-const SchemaVersion = 1
+//	2: the similar-ticket index (ticket_terms, ticket_doclen).
+const SchemaVersion = 2
 
 var (
 	bucketMeta       = []byte("meta")
@@ -23,6 +24,7 @@ var (
 // migrations[v] moves a file from version v to v+1 inside one transaction.
 var migrations = []func(*bolt.Tx) error{
 	0: rebuildIndexes,
+	1: rebuildTerms,
 }
 
 // Schema returns the schema version stored in db (0 when none is stored).

@@ -1,6 +1,8 @@
 package tickets
 
 import (
+	"bytes"
+	"encoding/binary"
 	"math"
 	"slices"
 	"time"
@@ -31,8 +33,8 @@ const (
 // Similar returns up to n resolved or closed tickets whose questions are
 // closest to question, best first (BM25 over knowledge.Terms, the knowledge
 // base's Vietnamese analysis: tone-mark folding, syllable bigrams, document
-// numbers). Tickets sharing no term are left out. It reads every resolved
-// and closed ticket, so its cost grows with their number.
+// numbers). Tickets sharing no term are left out. It reads the postings of
+// the question's terms in the similar-ticket index, not every ticket.
 func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 	if err := checkText("question", question, true); err != nil {
 		return nil, err
@@ -44,90 +46,82 @@ func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 	for _, term := range knowledge.Terms(question) {
 		query[term] = true
 	}
-	if len(query) == 0 {
-		return nil, nil
-	}
-	type doc struct {
-		tk  *Ticket
-		tf  map[string]int
-		len int
-	}
-	var docs []doc
-	df := map[string]int{}
-	total := 0
+	var out []SimilarTicket
 	err := s.db.View(func(btx *bolt.Tx) error {
-		t := s.Tx(btx)
-		var seqs []uint64
-		for _, st := range []State{StateResolved, StateClosed} {
-			var err error
-			if seqs, err = t.scan(idxState, "", st, seqs); err != nil {
-				return err
-			}
-		}
-		tb, err := t.bucket(bucketTickets)
+		terms, lens, err := similarBuckets(btx)
 		if err != nil {
 			return err
 		}
-		for _, seq := range seqs {
-			v := tb.Get(be64(seq))
-			if v == nil {
-				continue
+		docs, total := docStats(lens)
+		if docs == 0 {
+			return nil
+		}
+		N, avg := float64(docs), float64(total)/float64(docs)
+		scores := map[uint64]float64{}
+		c := terms.Cursor()
+		for term := range query {
+			prefix := append([]byte(term), 0)
+			type posting struct {
+				seq uint64
+				tf  uint64
 			}
-			tk := new(Ticket)
-			if err := decodeTicket(v, tk); err != nil {
+			var ps []posting
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				if len(k) != len(prefix)+8 {
+					continue
+				}
+				tf, _ := binary.Uvarint(v)
+				ps = append(ps, posting{binary.BigEndian.Uint64(k[len(prefix):]), tf})
+			}
+			df := float64(len(ps))
+			idf := math.Log(1 + (N-df+0.5)/(df+0.5))
+			for _, p := range ps {
+				dl, _ := binary.Uvarint(lens.Get(be64(p.seq)))
+				f := float64(p.tf)
+				scores[p.seq] += idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(dl)/avg))
+			}
+		}
+		type hit struct {
+			seq   uint64
+			score float64
+		}
+		hits := make([]hit, 0, len(scores))
+		for seq, sc := range scores {
+			if sc > 0 {
+				hits = append(hits, hit{seq, sc})
+			}
+		}
+		slices.SortFunc(hits, func(a, b hit) int {
+			switch {
+			case a.score > b.score:
+				return -1
+			case a.score < b.score:
+				return 1
+			case a.seq > b.seq: // newer first on ties
+				return -1
+			case a.seq < b.seq:
+				return 1
+			}
+			return 0
+		})
+		tb := btx.Bucket(bucketTickets)
+		for _, h := range hits {
+			if len(out) == n {
+				break
+			}
+			tk, err := loadFrom(tb, h.seq)
+			if err != nil {
 				return err
 			}
-			terms := knowledge.Terms(tk.Text)
-			d := doc{tk: tk, tf: map[string]int{}, len: len(terms)}
-			for _, term := range terms {
-				if query[term] {
-					if d.tf[term] == 0 {
-						df[term]++
-					}
-					d.tf[term]++
-				}
+			if !similarState(tk.State) {
+				continue // a stale entry: skip rather than suggest an open ticket
 			}
-			total += len(terms)
-			docs = append(docs, d)
+			out = append(out, SimilarTicket{ID: tk.ID, State: tk.State, Topic: tk.Topic, Province: tk.Province,
+				Text: tk.Text, Answer: lastAnswer(tk), ResolvedAt: tk.ResolvedAt, Score: h.score})
 		}
 		return nil
 	})
-	if err != nil || len(docs) == 0 {
-		return nil, err
-	}
-	avg := float64(total) / float64(len(docs))
-	N := float64(len(docs))
-	var out []SimilarTicket
-	for _, d := range docs {
-		score := 0.0
-		for term, tf := range d.tf {
-			idf := math.Log(1 + (N-float64(df[term])+0.5)/(float64(df[term])+0.5))
-			f := float64(tf)
-			score += idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(d.len)/avg))
-		}
-		if score <= 0 {
-			continue
-		}
-		out = append(out, SimilarTicket{ID: d.tk.ID, State: d.tk.State, Topic: d.tk.Topic, Province: d.tk.Province,
-			Text: d.tk.Text, Answer: lastAnswer(d.tk), ResolvedAt: d.tk.ResolvedAt, Score: score})
-	}
-	slices.SortStableFunc(out, func(a, b SimilarTicket) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		case a.ID > b.ID: // newer first on ties
-			return -1
-		case a.ID < b.ID:
-			return 1
-		}
-		return 0
-	})
-	if len(out) > n {
-		out = out[:n]
-	}
-	return out, nil
+	return out, err
 }
 
 func lastAnswer(tk *Ticket) string {

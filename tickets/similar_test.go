@@ -43,4 +43,21 @@ func TestSimilarRanksResolvedTickets(t *testing.T) {
 	if got, _ := s.Similar("qwertyzz", 3); len(got) != 0 {
 		t.Errorf("unrelated question matched %+v", got)
 	}
+
+	// A reopened ticket is no longer a model answer; resolved again, it is.
+	transition(t, s, telecom, tickets.StateReopened, officer)
+	if got, _ := s.Similar("giấy phép viễn thông", 3); len(got) != 0 {
+		t.Fatalf("reopened ticket still suggested: %+v", got)
+	}
+	transition(t, s, telecom, tickets.StateClaimed, staff)
+	transition(t, s, telecom, tickets.StateResolved, staff)
+	transition(t, s, telecom, tickets.StateClosed, staff)
+	before, _ := s.Similar("giấy phép viễn thông", 1)
+	if err := s.ReindexSimilar(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := s.Similar("giấy phép viễn thông", 1)
+	if len(before) != 1 || before[0].ID != telecom || before[0].State != tickets.StateClosed || after[0].Score != before[0].Score {
+		t.Fatalf("closed ticket: before reindex %+v, after %+v", before, after)
+	}
 }

@@ -57,7 +57,7 @@ func NewStore(db *bolt.DB, opts Options) (*Store, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	names := [][]byte{bucketTickets, bucketEvents, bucketSource}
+	names := [][]byte{bucketTickets, bucketEvents, bucketSource, bucketTerms, bucketDocLen}
 	for _, ix := range indexes {
 		names = append(names, ix.bucket)
 	}

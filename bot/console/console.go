@@ -36,7 +36,8 @@ type Console struct {
 
 	outbox *bot.Outbox // set by Register; Read waits for it to drain at end of input
 
-	mu      sync.Mutex // guards out, choices, lastID, sent
+	mu      sync.Mutex // guards out, choices, lastID, sent, calls
+	calls   int        // Send calls, toasts included: every message gets at least one
 	choices []choice   // what typing 1, 2, … presses: the latest reply's buttons and keyboard
 	lastID  int64      // last SourceID number handed out (keeps ids increasing within a process)
 	sent    int        // replies printed, the id of the last one
@@ -123,16 +124,20 @@ func (c *Console) Read(ctx context.Context, in io.Reader, inbox *bot.Inbox) erro
 			if err != nil {
 				return fmt.Errorf("console: read: %w", err)
 			}
-			c.drain(ctx, inbox)
+			c.settle(ctx, inbox, -1)
 			return nil
 		case line := <-lines:
 			m, ok := c.message(line)
 			if !ok {
 				continue
 			}
+			before := c.sendCalls()
 			if _, err := inbox.Add([]bot.Message{m}, nil); err != nil {
 				return fmt.Errorf("console: %w", err)
 			}
+			// Read the next line only once this one is answered, so that a
+			// number typed (or piped) next refers to the choices just shown.
+			c.settle(ctx, inbox, before)
 		}
 	}
 }
@@ -173,6 +178,7 @@ func (c *Console) message(line string) (bot.Message, bool) {
 func (c *Console) Send(ctx context.Context, r bot.Reply) (sentID string, retry bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.calls++
 	if r.CallbackID != "" {
 		// The answer to a button press: a short toast, if any.
 		if r.Text == "" {
@@ -210,32 +216,43 @@ func (c *Console) Send(ctx context.Context, r bot.Reply) (sentID string, retry b
 	return strconv.Itoa(c.sent), false, nil
 }
 
-// drain waits until nothing is left to handle or to print, ctx ends or the
-// drain timeout passes. It polls: the inbox and the outbox offer no
-// "empty" signal, and this runs once, at the end of a piped session.
-func (c *Console) drain(ctx context.Context, inbox *bot.Inbox) {
+func (c *Console) sendCalls() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.calls
+}
+
+// settle waits until the console has printed something since before was
+// read (before < 0: no such condition) and nothing is left to handle or to
+// print on two looks in a row, or ctx ends, or DrainTimeout passes. It
+// polls: the inbox and the outbox offer no "empty" signal, and two looks
+// close the moment between the router's commit (inbox entry gone) and the
+// outbox counting the replies it enqueued.
+func (c *Console) settle(ctx context.Context, inbox *bot.Inbox, before int) {
 	deadline := time.NewTimer(c.opts.DrainTimeout)
 	defer deadline.Stop()
-	tick := time.NewTicker(20 * time.Millisecond)
+	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for {
+	for empty := 0; empty < 2; {
 		n, err := inbox.Pending()
 		if err != nil {
-			c.opts.Logger.Warn("console: drain", "err", err)
+			c.opts.Logger.Warn("console: settle", "err", err)
 			return
 		}
 		depth := 0
 		if c.outbox != nil {
 			depth, _ = c.outbox.Depth()
 		}
-		if n == 0 && depth == 0 {
-			return
+		if n == 0 && depth == 0 && c.sendCalls() > before {
+			empty++
+		} else {
+			empty = 0
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-deadline.C:
-			c.opts.Logger.Warn("console: gave up waiting for the last replies", "inbox", n, "outbox", depth)
+			c.opts.Logger.Warn("console: gave up waiting for replies", "inbox", n, "outbox", depth)
 			return
 		case <-tick.C:
 		}

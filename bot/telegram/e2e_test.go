@@ -347,13 +347,14 @@ func TestE2ERestartWithPendingInboxAndOutbox(t *testing.T) {
 	waitConfirmed(t, fake, ids...)
 	p.stop(t)
 
-	// 2. Router and outbox run, but Telegram hangs on every send: the
-	// process stops with the three replies pending in the outbox.
-	for range chats {
+	// 2. Router and outbox run, but Telegram hangs on every send (retries
+	// included): the process stops with the three replies pending in the
+	// outbox.
+	for range 100 {
 		fake.StallNext("sendMessage")
 	}
 	p = startPipeline(t, fake, dir, noLimits, parts{router: true, outbox: true, sendTimeout: time.Second})
-	if err := fake.Wait(waitCtx(t), func() bool { return len(fake.Calls("sendMessage")) == len(chats) }); err != nil {
+	if err := fake.Wait(waitCtx(t), func() bool { return len(fake.Calls("sendMessage")) >= len(chats) }); err != nil {
 		t.Fatalf("the replies were never attempted: %v", err)
 	}
 	if n, _ := p.out.Depth(); n != len(chats) {
@@ -363,6 +364,7 @@ func TestE2ERestartWithPendingInboxAndOutbox(t *testing.T) {
 	if n := len(fake.Sent()); n != 0 {
 		t.Fatalf("%d messages delivered before the restart, want 0", n)
 	}
+	fake.ClearFailures()
 
 	// 3. Restart with everything: each officer gets exactly one reply with
 	// exactly one ticket; a new question is handled too.
@@ -440,5 +442,54 @@ func TestE2EBlockedOfficerRecordedOnTicket(t *testing.T) {
 	}
 	if len(fake.Calls("sendMessage")) != 1 {
 		t.Errorf("a permanent failure was retried: %d sendMessage calls", len(fake.Calls("sendMessage")))
+	}
+}
+
+// TestE2EBurstUnderTelegramLimits is issue 4's burst: 200 questions from 50
+// officers against a fake that enforces Telegram's limits. Every officer
+// gets every answer, in order, and the fake refuses at most one send in
+// twenty. It takes about 7 s (4 messages per chat at 1 per second, 200 at
+// 30 per second).
+func TestE2EBurstUnderTelegramLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("7 s under Telegram's limits")
+	}
+	const officers, each = 50, 4
+	fake := newFake(t, faketg.Options{EnforceLimits: true})
+	p := startPipeline(t, fake, t.TempDir(), bot.TelegramLimits(), all)
+	chat := func(i int) int64 { return int64(700_000 + i) }
+	for round := 1; round <= each; round++ {
+		for i := range officers {
+			fake.PushText(chat(i), chat(i), "/ticket Câu hỏi số "+strconv.Itoa(round)+" của cán bộ "+strconv.Itoa(i))
+		}
+	}
+	if err := fake.Wait(waitCtx(t), func() bool { return len(fake.Sent()) >= officers*each }); err != nil {
+		t.Fatalf("%d of %d answers delivered: %v", len(fake.Sent()), officers*each, err)
+	}
+	p.stop(t)
+
+	st, db := reopenStore(t, p)
+	defer db.Close()
+	for i := range officers {
+		got := fake.SentTo(chat(i))
+		if len(got) != each {
+			t.Errorf("officer %d got %d answers, want %d", i, len(got), each)
+			continue
+		}
+		for round, m := range got {
+			id := m.Plain()[strings.Index(m.Plain(), "HT-"):][:9]
+			tk, err := st.Get(id)
+			if err != nil {
+				t.Fatalf("answer %q names %s: %v", m.Plain(), id, err)
+			}
+			if want := "Câu hỏi số " + strconv.Itoa(round+1) + " "; !strings.Contains(tk.Text, want) {
+				t.Errorf("officer %d's answer %d is about %q: out of order", i, round+1, tk.Text)
+			}
+		}
+	}
+	sends, refused := len(fake.Calls("sendMessage")), fake.RateLimited()
+	t.Logf("%d sendMessage calls, %d answered 429 %v", sends, refused, fake.RateLimitedBy())
+	if refused*20 > sends {
+		t.Errorf("%d of %d sends refused with 429, want at most one in twenty", refused, sends)
 	}
 }

@@ -51,8 +51,9 @@ type PollerOptions struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Logger; default slog.Default().
 	Logger *slog.Logger
-	// Metrics counts supportbot_messages_in_total{channel="telegram"} and
-	// supportbot_updates_failed_total; nil counts nothing.
+	// Metrics counts supportbot_updates_failed_total for updates that
+	// cannot be decoded (the Router counts the messages it handles); nil
+	// counts nothing.
 	Metrics *bot.Metrics
 }
 
@@ -175,7 +176,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			}
 			continue
 		}
-		added, err := p.in.Add(msgs, func(tx *bolt.Tx) error { return p.saveOffsetTx(tx, next) })
+		_, err = p.in.Add(msgs, func(tx *bolt.Tx) error { return p.saveOffsetTx(tx, next) })
 		if err != nil {
 			// Not stored, so not confirmed: the next getUpdates with the
 			// same offset brings the batch again.
@@ -187,9 +188,6 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		b = backoff{}
-		for range added {
-			p.opts.Metrics.Inc("supportbot_messages_in_total", "channel", string(bot.Telegram))
-		}
 		offset = next
 		p.offset.Store(next)
 	}

@@ -336,3 +336,24 @@ func TestNewPollerRefusesEmptyToken(t *testing.T) {
 		t.Error("NewPoller accepted an ftp API URL")
 	}
 }
+
+func TestPollerSkipsUndecodableUpdate(t *testing.T) {
+	fake := newFake(t, faketg.Options{})
+	in := newInbox(t, openDB(t, t.TempDir()))
+	bad := fake.PushRaw(`{"message":{"message_id":"not-a-number","date":1,"chat":{"id":5,"type":"private"},"text":"x"}}`)
+	good := fake.PushText(5, 5, "câu hỏi sau")
+	metrics := bot.NewMetrics()
+	stop := runPoller(t, newPoller(t, fake, in, telegram.PollerOptions{Metrics: metrics}))
+	waitConfirmed(t, fake, bad, good)
+	_ = stop()
+	if got := pending(t, in); got != 1 {
+		t.Errorf("inbox holds %d, want the good update only", got)
+	}
+	var out strings.Builder
+	if err := metrics.WritePrometheus(&out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "supportbot_updates_failed_total 1") {
+		t.Errorf("undecodable update not counted:\n%s", out.String())
+	}
+}

@@ -81,11 +81,17 @@ func NewSender(token, apiURL string, opts SenderOptions) (*Sender, error) {
 	return &Sender{b: b, red: red, log: opts.Logger}, nil
 }
 
+// ErrorKind names the kind of an error Send returned, for the outbox's
+// supportbot_send_errors_total{kind}; see the package function ErrorKind.
+func (s *Sender) ErrorKind(err error) string { return ErrorKind(err) }
+
 // Limits are Telegram's limits for the outbox: one message per second per
 // chat, 20 per minute per group, 30 per second in all, 4,096 characters.
 func (s *Sender) Limits() bot.Limits { return bot.TelegramLimits() }
 
-// Send delivers r and returns the sent message_id. A Reply with
+// Send delivers r and returns the sent message_id. r.Text is Telegram
+// HTML; it goes through SanitizeHTML first, so that a stray '<' or '&'
+// does not cost the officer the formatting. A Reply with
 // CallbackID answers that button press instead: r.Text, tags stripped, is
 // the toast, and no message is sent (a press too old to answer is a
 // permanent ErrBadRequest).

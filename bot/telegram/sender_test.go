@@ -131,7 +131,8 @@ func TestSenderClassifiesFailures(t *testing.T) {
 			if retry != tc.wantRetry || !errors.Is(err, tc.wantErr) || id != "" {
 				t.Fatalf("Send = (%q, %v, %v), want retry %v and %v", id, retry, err, tc.wantRetry, tc.wantErr)
 			}
-			if k := telegram.ErrorKind(err); k != tc.wantKind {
+			var kinder interface{ ErrorKind(error) string } = newSender(t, fake) // what the outbox asks
+			if k := kinder.ErrorKind(err); k != tc.wantKind {
 				t.Errorf("ErrorKind = %q, want %q", k, tc.wantKind)
 			}
 			var ra interface{ RetryAfter() time.Duration }

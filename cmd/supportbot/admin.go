@@ -62,6 +62,17 @@ func adminSocketPath(dataDir string) string {
 	return filepath.Join(dataDir, adminSocketName)
 }
 
+// botRunning reports whether a bot answers on the data directory's admin
+// socket.
+func botRunning(cfg Config) bool {
+	c, err := net.DialTimeout("unix", adminSocketPath(cfg.DataDir), time.Second)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
+}
+
 // exitCodeError ends the CLI with a code already explained on stderr.
 type exitCodeError int
 

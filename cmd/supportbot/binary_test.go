@@ -521,3 +521,18 @@ func TestBinaryWebhookMode(t *testing.T) {
 		t.Errorf("%d tickets after a redelivered update, want 1 (exit %d):\n%s", n, code, out)
 	}
 }
+
+func TestBinarySecondPollerOnTheTokenStops(t *testing.T) {
+	needBinary(t)
+	fake := faketg.New(faketg.Options{})
+	defer fake.Close()
+	// Telegram answers 409 when another process polls the same token.
+	fake.FailNext("getUpdates", 409, 0)
+	p := start(t, envWith(botEnv(fake, t.TempDir()), "SUPPORTBOT_LANG", "en"), "serve")
+	if code := p.wait(t); code != exitError {
+		t.Fatalf("exit %d, want %d\n%s", code, exitError, p.logs)
+	}
+	if logs := p.logs.String(); !strings.Contains(logs, "supportbot: error: telegram poller: ") || !strings.Contains(logs, "another process is polling this bot token") {
+		t.Errorf("no clear message about the other poller:\n%s", logs)
+	}
+}

@@ -69,6 +69,9 @@ func (a *app) config() (Config, error) {
 	cfg, err := loadConfig(a.configPath, a.getenv, a.readFile)
 	if err == nil {
 		a.secrets = cfg.Secrets()
+		if cfg.Source[keyLang] != "" {
+			a.lang = cfg.Lang // a config file may choose the CLI's language too
+		}
 	}
 	return cfg, err
 }
@@ -105,6 +108,8 @@ func commands() []*command {
 		{name: "kb", vi: "Cơ sở tri thức: nhập, thống kê, tìm kiếm, đánh giá", en: "Knowledge base: import, stats, search, eval",
 			children: []*command{kbImportCommand(), kbStatsCommand(), kbSearchCommand(), kbEvalCommand()}},
 		{name: "tickets", vi: "Phiếu hỗ trợ: liệt kê, xem, xuất, kiểm tra, đề xuất thành tri thức", en: "Tickets: list, show, export, verify, promote",
+			viLong:   "Chạy được cả khi bot đang chạy: lệnh được chuyển cho tiến trình bot qua ổ cắm quản trị " + adminSocketName + " trong thư mục dữ liệu.",
+			enLong:   "Works while the bot runs too: the command is handed to the bot's process through the admin socket " + adminSocketName + " in the data directory.",
 			children: []*command{ticketsListCommand(), ticketsShowCommand(), ticketsExportCommand(), ticketsVerifyCommand(), ticketsPromoteCommand()}},
 		backupCommand(),
 		restoreCommand(),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/tickets"
+	bolt "go.etcd.io/bbolt"
 )
 
 // openIndex opens the knowledge index for a CLI command. The data
@@ -25,7 +26,11 @@ func openIndex(a *app, cfg Config) (ix *knowledge.Index, onDisk bool, closeFn fu
 	if err != nil {
 		return nil, false, nil, err
 	}
-	db, err := tickets.OpenDB(cfg.DataDir)
+	var db *bolt.DB
+	err = tickets.ErrLocked
+	if !botRunning(cfg) { // else skip the wait for the lock: it is held
+		db, err = tickets.OpenDB(cfg.DataDir)
+	}
 	if err != nil && !isLocked(err) {
 		return nil, false, nil, err
 	}

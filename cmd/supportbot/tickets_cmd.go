@@ -76,12 +76,12 @@ func withStore(a *app, fn func(st *tickets.Store) error) error {
 	if err != nil {
 		return err
 	}
-	st, db, err := openStore(a, cfg)
-	if isLocked(err) {
-		if ferr := forward(a, cfg); !errors.Is(ferr, errNoAdmin) {
-			return ferr
-		}
+	// A running bot answers on its socket at once; opening the database
+	// would first wait out the lock timeout.
+	if ferr := forward(a, cfg); !errors.Is(ferr, errNoAdmin) {
+		return ferr
 	}
+	st, db, err := openStore(a, cfg)
 	if err != nil {
 		return err
 	}

@@ -56,6 +56,13 @@ func (s *Server) Fail(method string, f Failure) {
 	s.failures[k] = append(s.failures[k], f)
 }
 
+// ClearFailures drops every injected failure not used yet.
+func (s *Server) ClearFailures() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.failures)
+}
+
 // Block makes every later sendMessage to chatID fail with 403 "Forbidden:
 // bot was blocked by the user", as after the officer blocked the bot.
 func (s *Server) Block(chatID int64) {
@@ -69,6 +76,18 @@ func (s *Server) RateLimited() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rateLimited
+}
+
+// RateLimitedBy counts the 429s given by Options.EnforceLimits, by the
+// limit broken: LimitChat, LimitGroup or LimitGlobal.
+func (s *Server) RateLimitedBy() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.limitedBy))
+	for k, v := range s.limitedBy {
+		out[k] = v
+	}
+	return out
 }
 
 func (s *Server) takeFailure(method string) (Failure, bool) {

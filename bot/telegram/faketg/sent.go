@@ -149,8 +149,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, f map[string]string) {
 	}
 	now := s.opts.Now()
 	if s.opts.EnforceLimits {
-		if wait := s.lim.check(chatID, now, s.opts.Tolerance); wait > 0 {
+		if wait, why := s.lim.check(chatID, now, s.opts.Tolerance); wait > 0 {
 			s.rateLimited++
+			s.limitedBy[why]++
 			s.notifyLocked()
 			writeError(w, http.StatusTooManyRequests, "Too Many Requests: retry after "+itoa(wait), wait, 0)
 			return

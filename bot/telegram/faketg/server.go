@@ -59,7 +59,7 @@ type Server struct {
 	mu          sync.Mutex
 	changed     chan struct{} // closed and replaced whenever state changes
 	calls       []Call
-	queue       []models.Update // unconfirmed updates, in update_id order
+	queue       []queued // unconfirmed updates, in update_id order
 	confirmed   []int64
 	offsets     []int64 // offset of every getUpdates, in order
 	nextUpdate  int64
@@ -74,7 +74,8 @@ type Server struct {
 	failures    map[string][]Failure
 	blocked     map[int64]bool
 	rateLimited int
-	poll        chan struct{} // closed to end the active long poll with 409
+	limitedBy   map[string]int // enforced 429s by limit
+	poll        chan struct{}  // closed to end the active long poll with 409
 	lim         limiter
 }
 
@@ -108,6 +109,7 @@ func New(opts Options) *Server {
 		failures:   map[string][]Failure{},
 		blocked:    map[int64]bool{},
 		lim:        newLimiter(),
+		limitedBy:  map[string]int{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
