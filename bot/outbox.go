@@ -33,11 +33,15 @@ import (
 //
 // The crash window: a message Telegram accepted is recorded in a bbolt
 // transaction right after Send returns (one fsync: about half a millisecond
-// on this machine's idle disk, a few under load). If the process dies
-// inside that window the message is sent again after restart. Neither
-// Telegram nor Slack offers an idempotency key, so this is the smallest the
-// window can be; the alternative, recording before sending, would lose
-// messages instead. Within one process nothing is sent twice: a message
+// on this machine's idle disk, a few under load). That transaction is
+// shared with the records of the sends finishing at the same time (a group
+// commit, outbox_group.go), so delivery is not capped at one fsync per
+// message and the outbox takes bbolt's single writer from the Router less
+// often; the window grows at most by the commit already in progress and a
+// 1 ms gathering wait. If the process dies inside that window the message
+// is sent again after restart. Neither Telegram nor Slack offers an
+// idempotency key, so a window there must be; the alternative, recording
+// before sending, would lose messages instead. Within one process nothing is sent twice: a message
 // whose record fails is recorded again, not resent (outbox_dedupe.go), and
 // a send in flight at shutdown is allowed to finish and be recorded.
 //
@@ -82,11 +86,22 @@ type OutboxOptions struct {
 	// the ticket). An error rolls that transaction back; the item is not
 	// sent again, only recorded again later, with backoff. After five
 	// failures it is recorded without OnSent, with an error in the log,
-	// so that one bad callback cannot block a chat for ever.
+	// so that one bad callback cannot block a chat for ever. A panic
+	// counts as an error.
+	//
+	// The transaction may carry the records of other items too (a group
+	// commit). If one of them fails, it is rolled back and each item is
+	// recorded again in a transaction of its own, so OnSent may be called
+	// more than once for an item, but it takes effect in exactly one
+	// committed transaction: it must change state only through tx, and do
+	// anything seen outside the database in tx.OnCommit. It must not
+	// start another bbolt transaction (deadlock), and is called from
+	// several goroutines, one at a time.
 	OnSent func(tx *bolt.Tx, r Reply, sentID string) error
 	// OnFailed runs inside the transaction that moves an item the Sender
 	// refused for good to the dead-letter bucket (the Router records it
-	// on the ticket). Errors are handled as for OnSent.
+	// on the ticket). Errors, shared transactions and repeated calls are
+	// as for OnSent.
 	OnFailed func(tx *bolt.Tx, r Reply, err error) error
 
 	// Workers is how many sends may be in flight at once (default 8).

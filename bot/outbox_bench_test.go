@@ -295,7 +295,8 @@ func BenchmarkOutboxEnqueue(b *testing.B) {
 
 // BenchmarkOutboxThroughput drains 2,000 queued messages to 200 chats with
 // no limits and an instant sender, 8 workers: what the outbox itself can
-// push (each delivery is one fsynced record).
+// push (the records of sends finishing together share one fsynced
+// transaction).
 func BenchmarkOutboxThroughput(b *testing.B) {
 	const n = 2000
 	for b.Loop() {

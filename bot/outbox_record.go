@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"sync/atomic"
 
@@ -20,8 +21,17 @@ const outboxRecordTries = 5
 // small. If the transaction fails the item stays queued and marked as sent
 // (dedupe then skips the send) and the record is tried again after a
 // backoff.
+//
+// Records of sends finishing together share one transaction and one fsync
+// (outboxGroup, a group commit): the worker waits until its record is
+// committed, so a chat's next item still goes only after this one is
+// recorded. A record function may therefore run more than once (a shared
+// transaction is rolled back and each record run alone when one of them
+// fails); it is idempotent: it deletes the item only if it is still
+// queued, and calls the callback only then, in the transaction that
+// deletes it.
 type recordStage struct {
-	db       *bolt.DB
+	group    *outboxGroup
 	onSent   func(tx *bolt.Tx, r Reply, sentID string) error
 	onFailed func(tx *bolt.Tx, r Reply, err error) error
 	metrics  *Metrics
@@ -31,7 +41,7 @@ type recordStage struct {
 
 func newRecordStage(db *bolt.DB, onSent func(*bolt.Tx, Reply, string) error, onFailed func(*bolt.Tx, Reply, error) error,
 	m *Metrics, log *slog.Logger, depth *atomic.Int64) *recordStage {
-	return &recordStage{db: db, onSent: onSent, onFailed: onFailed, metrics: m, log: log, depth: depth}
+	return &recordStage{group: newOutboxGroup(db), onSent: onSent, onFailed: onFailed, metrics: m, log: log, depth: depth}
 }
 
 func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
@@ -40,10 +50,20 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 	}
 	r := d.item.Reply
 	withCallback := d.tries < outboxRecordTries
+	key := outboxKey(d.seq)
+	var dead []byte // the dead letter, made once so that every run writes the same
+	if d.failed != nil {
+		v, err := json.Marshal(DeadLetter{Seq: d.seq, Reply: r, Enqueued: d.item.Enqueued,
+			Failed: d.now(), Error: d.failed.Error(), Attempts: d.attempts + 1})
+		if err != nil {
+			return fmt.Errorf("outbox: dead letter %d: %w", d.seq, err)
+		}
+		dead = v
+	}
 	var deleted bool
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.group.do(func(tx *bolt.Tx) error {
+		deleted = false // fn may run again after a rollback
 		b := tx.Bucket(outboxBucket)
-		key := outboxKey(d.seq)
 		if b == nil || b.Get(key) == nil {
 			return nil // recorded already: no second callback
 		}
@@ -52,12 +72,7 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 		}
 		deleted = true
 		if d.failed != nil {
-			v, err := json.Marshal(DeadLetter{Seq: d.seq, Reply: r, Enqueued: d.item.Enqueued,
-				Failed: d.now(), Error: d.failed.Error(), Attempts: d.attempts + 1})
-			if err != nil {
-				return err
-			}
-			if err := tx.Bucket(outboxDead).Put(key, v); err != nil {
+			if err := tx.Bucket(outboxDead).Put(key, dead); err != nil {
 				return err
 			}
 			if withCallback && s.onFailed != nil {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -240,4 +241,188 @@ func TestOutboxBackoffBounds(t *testing.T) {
 			}
 		}
 	}
+}
+
+// obiQueuedChats opens a db with the outbox buckets and one queued item for
+// each of n chats, c0 to c(n-1), with sequences 1 to n.
+func obiQueuedChats(t *testing.T, n int) (*bolt.DB, []*outDelivery) {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "bot.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	now := func() time.Time { return obiEpoch }
+	o, err := NewOutbox(db, OutboxOptions{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Register(Telegram, SenderFunc(func(context.Context, Reply) (string, bool, error) { return "", false, nil }), Limits{})
+	rs := make([]Reply, n)
+	ds := make([]*outDelivery, n)
+	for i := range rs {
+		rs[i] = Reply{Channel: Telegram, ChatID: fmt.Sprint("c", i), Text: "x"}
+		ds[i] = &outDelivery{seq: uint64(i + 1), item: outItem{Reply: rs[i], Enqueued: obiEpoch}, now: now,
+			sent: true, sentID: fmt.Sprint("m", i)}
+	}
+	if err := o.Enqueue(rs...); err != nil {
+		t.Fatal(err)
+	}
+	return db, ds
+}
+
+// TestRecordStageGroupCommit holds the first record's transaction open
+// until the records of seven other chats are queued behind it, so that they
+// must share the next transaction, and checks what each callback did as
+// seen after commit.
+func TestRecordStageGroupCommit(t *testing.T) {
+	const n = 8
+	log := slog.New(slog.DiscardHandler)
+
+	// run records ds concurrently with onSent for c1..c7 (c0 leads alone),
+	// and returns the transaction each chat's OnSent was committed in.
+	run := func(t *testing.T, db *bolt.DB, ds []*outDelivery, depth *atomic.Int64,
+		onSent func(tx *bolt.Tx, r Reply) error) map[string][]int {
+		t.Helper()
+		var mu sync.Mutex // guards committed
+		committed := make(map[string][]int)
+		leading, release := make(chan struct{}), make(chan struct{})
+		s := newRecordStage(db, func(tx *bolt.Tx, r Reply, id string) error {
+			if r.ChatID == "c0" {
+				close(leading)
+				<-release
+			} else if err := onSent(tx, r); err != nil {
+				return err
+			}
+			if want := "m" + strings.TrimPrefix(r.ChatID, "c"); id != want {
+				return fmt.Errorf("OnSent(%s) id %q, want %q", r.ChatID, id, want)
+			}
+			txid := tx.ID()
+			tx.OnCommit(func() {
+				mu.Lock()
+				committed[r.ChatID] = append(committed[r.ChatID], txid)
+				mu.Unlock()
+			})
+			return nil
+		}, nil, nil, log, depth)
+
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		exec := func(d *outDelivery) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- s.exec(context.Background(), d)
+			}()
+		}
+		exec(ds[0])
+		<-leading
+		for _, d := range ds[1:] {
+			exec(d)
+		}
+		g := s.group
+		for {
+			g.mu.Lock()
+			queued := len(g.pending)
+			g.mu.Unlock()
+			if queued == n-1 {
+				break
+			}
+			select {
+			case <-g.joined: // signalled after every join; the leader is not gathering
+			case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+				close(release)
+				wg.Wait()
+				t.Fatalf("%d records queued behind the open transaction, want %d", queued, n-1)
+			}
+		}
+		close(release)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("exec: %v", err)
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return committed
+	}
+
+	t.Run("queued records share one transaction", func(t *testing.T) {
+		db, ds := obiQueuedChats(t, n)
+		var depth atomic.Int64
+		depth.Store(n)
+		committed := run(t, db, ds, &depth, func(*bolt.Tx, Reply) error { return nil })
+		shared := -1
+		for i, d := range ds {
+			chat := d.item.Reply.ChatID
+			txs := committed[chat]
+			if len(txs) != 1 || !d.done {
+				t.Errorf("%s: committed in %v, done %v; want once", chat, txs, d.done)
+				continue
+			}
+			if i == 0 {
+				continue
+			}
+			if shared < 0 {
+				shared = txs[0]
+			}
+			if txs[0] != shared || txs[0] == committed["c0"][0] {
+				t.Errorf("%s committed in tx %d; want the one tx after c0's (%d), shared by c1..c7 (%d)",
+					chat, txs[0], committed["c0"][0], shared)
+			}
+		}
+		if q := obiQueuedCount(t, db, outboxBucket); q != 0 || depth.Load() != 0 {
+			t.Errorf("%d items queued, depth %d; want 0 and 0", q, depth.Load())
+		}
+	})
+
+	t.Run("a failing record does not take the others with it", func(t *testing.T) {
+		db, ds := obiQueuedChats(t, n)
+		var depth atomic.Int64
+		depth.Store(n)
+		var calls atomic.Int64
+		committed := run(t, db, ds, &depth, func(tx *bolt.Tx, r Reply) error {
+			calls.Add(1)
+			// What every record writes is rolled back with the shared
+			// transaction, or committed once.
+			b, err := tx.CreateBucketIfNotExists([]byte("test_links"))
+			if err != nil {
+				return err
+			}
+			k := []byte(r.ChatID)
+			if b.Get(k) != nil {
+				return fmt.Errorf("%s linked twice", r.ChatID)
+			}
+			if err := b.Put(k, []byte("1")); err != nil {
+				return err
+			}
+			switch r.ChatID {
+			case "c3":
+				return errors.New("ticket store broken")
+			case "c5":
+				panic("callback bug")
+			}
+			return nil
+		})
+		for _, d := range ds {
+			chat := d.item.Reply.ChatID
+			bad := chat == "c3" || chat == "c5"
+			if got := len(committed[chat]); bad && (got != 0 || d.done || d.tries != 1 || d.notBefore.IsZero()) {
+				t.Errorf("%s: committed %d times, done %v, tries %d; want kept for a later try", chat, got, d.done, d.tries)
+			} else if !bad && (got != 1 || !d.done) {
+				t.Errorf("%s: committed %d times, done %v; want once", chat, got, d.done)
+			}
+		}
+		if calls.Load() <= n-1 {
+			t.Errorf("%d OnSent calls: the shared transaction was not rolled back and retried alone", calls.Load())
+		}
+		if q := obiQueuedCount(t, db, outboxBucket); q != 2 || depth.Load() != 2 {
+			t.Errorf("%d items queued, depth %d; want the 2 failed ones", q, depth.Load())
+		}
+		if links := obiQueuedCount(t, db, []byte("test_links")); links != n-3 {
+			t.Errorf("%d links committed, want %d (c1..c7 but c3 and c5)", links, n-3)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -546,4 +547,128 @@ func TestOutboxSkipsAnUnreadableItem(t *testing.T) {
 	if got := s.delivered()["1"]; len(got) != 1 {
 		t.Errorf("delivered %v, want the good message despite the bad one", got)
 	}
+}
+
+// TestOutboxConcurrentRecordsLandOnce drains many chats with eight workers
+// and an instant sender, so that records of different chats share
+// transactions; some callbacks fail once (rolling back a shared transaction
+// and sending its other records to be recorded alone) and some messages are
+// refused for good. Every message must be recorded exactly once, as seen
+// after commit both in bbolt and by tx.OnCommit, in order per chat, and
+// sent exactly once.
+func TestOutboxConcurrentRecordsLandOnce(t *testing.T) {
+	const chats, each = 60, 6
+	db := obTempDB(t)
+	clk := newOBClock()
+	done := newOBCounter(chats * each)
+	counted := []byte("test_recorded")
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(counted); return err }); err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex                 // guards the maps below
+	calls := make(map[string]int)     // callback calls per message, committed or not
+	committed := make(map[string]int) // callbacks seen by OnCommit per message
+	txs := make(map[int]bool)         // transactions that committed a callback
+	var order []string                // committed OnSent, in commit order
+	// record counts the message in tx and, once tx commits, in committed.
+	// A message of chat%7 == 0 numbered 2 fails its first call.
+	record := func(tx *bolt.Tx, r bot.Reply) error {
+		key := r.ChatID + "/" + r.Text
+		mu.Lock()
+		calls[key]++
+		first := calls[key] == 1
+		mu.Unlock()
+		b := tx.Bucket(counted)
+		var n byte
+		if v := b.Get([]byte(key)); v != nil {
+			n = v[0]
+		}
+		if err := b.Put([]byte(key), []byte{n + 1}); err != nil {
+			return err
+		}
+		if first && strings.HasSuffix(key, "0/msg 2") {
+			return errors.New("ticket store busy")
+		}
+		txid := tx.ID()
+		tx.OnCommit(func() {
+			mu.Lock()
+			committed[key]++
+			txs[txid] = true
+			order = append(order, key)
+			mu.Unlock()
+			done.add()
+		})
+		return nil
+	}
+	o, err := bot.NewOutbox(db, bot.OutboxOptions{
+		Now: clk.Now, After: clk.After, Workers: 8,
+		OnSent:   func(tx *bolt.Tx, r bot.Reply, _ string) error { return record(tx, r) },
+		OnFailed: func(tx *bolt.Tx, r bot.Reply, _ error) error { return record(tx, r) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The last message of every fifth chat is refused for good.
+	s := &obSender{now: clk.Now, fail: func(r bot.Reply, call int) (bool, error) {
+		if r.Text == fmt.Sprintf("msg %d", each-1) && strings.HasSuffix(r.ChatID, "5") {
+			return false, errBlocked
+		}
+		return false, nil
+	}}
+	o.Register(bot.Telegram, s, bot.Limits{})
+	var rs []bot.Reply
+	for i := range each {
+		for c := range chats {
+			rs = append(rs, obReply(fmt.Sprint(1000+c), fmt.Sprintf("msg %d", i)))
+		}
+	}
+	if err := o.Enqueue(rs...); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, done.done)
+
+	mu.Lock()
+	defer mu.Unlock()
+	err = db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(counted)
+		for _, r := range rs {
+			key := r.ChatID + "/" + r.Text
+			if v := b.Get([]byte(key)); len(v) != 1 || v[0] != 1 || committed[key] != 1 {
+				t.Errorf("%s: recorded %v in bbolt, %d times by OnCommit; want once", key, v, committed[key])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := make(map[string]int) // per chat, the number of the next message to commit
+	for _, key := range order {
+		chat, text, _ := strings.Cut(key, "/")
+		if want := fmt.Sprintf("msg %d", next[chat]); text != want {
+			t.Errorf("chat %s: %q recorded where %q was due", chat, text, want)
+		}
+		next[chat]++
+	}
+	sends := make(map[string]int)
+	for _, c := range s.Calls() {
+		sends[c.Reply.ChatID+"/"+c.Reply.Text]++
+	}
+	for key, n := range sends {
+		if n != 1 {
+			t.Errorf("%s sent %d times, want once", key, n)
+		}
+	}
+	if n, _ := o.Depth(); n != 0 {
+		t.Errorf("Depth = %d, want 0", n)
+	}
+	dead, err := o.DeadLetters()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != chats/10 {
+		t.Errorf("%d dead letters, want %d", len(dead), chats/10)
+	}
+	t.Logf("%d messages recorded in %d transactions", len(rs), len(txs))
 }

@@ -1,7 +1,9 @@
 package knowledge
 
 import (
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -32,15 +34,26 @@ var abbreviations = map[string]string{
 	"cntt":   "công nghệ thông tin",
 }
 
+// phraseSynonyms maps a folded phrase of a question to the words the
+// texts use for it. Vietnamese legal texts put their definitions in an
+// article titled "Giải thích từ ngữ" ("...được hiểu như sau"), so a
+// question asking for a definition also looks there.
+var phraseSynonyms = map[string]string{
+	"dinh nghia": "giải thích từ ngữ",
+	"khai niem":  "giải thích từ ngữ",
+}
+
 // foldedExpansions is abbreviations with folded, space-separated
-// expansions, for matching the reverse direction.
-var foldedExpansions = func() map[string]string {
+// expansions, for matching the reverse direction. It is computed on first
+// use: as a package variable its initialiser could run before foldTable's,
+// since Go does not see dependencies through the analyzer's interfaces.
+var foldedExpansions = sync.OnceValue(func() map[string]string {
 	m := make(map[string]string, len(abbreviations))
 	for abbr, exp := range abbreviations {
 		m[abbr] = strings.Join(syllables(foldedAnalyzer.Analyze([]byte(exp))), " ")
 	}
 	return m
-}()
+})
 
 // syllables returns the running syllables of an analysed stream.
 func syllables(toks analysis.TokenStream) []string {
@@ -60,6 +73,8 @@ type expansion struct {
 	text string
 	// abbrevs are abbreviations whose expansion the query spells out.
 	abbrevs []string
+	// synonyms are texts (phraseSynonyms) to look for besides the query.
+	synonyms []string
 	// alternatives maps an abbreviation found in the query to the folded
 	// syllables that may stand for it in a passage.
 	alternatives map[string][]string
@@ -115,11 +130,18 @@ func expand(toks analysis.TokenStream) expansion {
 	}
 	// The reverse direction: "ủy ban nhân dân" in the query adds "ubnd".
 	joined := " " + strings.Join(syllablesWithBreaks(toks), " ") + " "
-	for abbr, exp := range foldedExpansions {
+	for abbr, exp := range foldedExpansions() {
 		if strings.Contains(joined, " "+exp+" ") {
 			ex.abbrevs = append(ex.abbrevs, abbr)
 		}
 	}
+	slices.Sort(ex.abbrevs)
+	for phrase, text := range phraseSynonyms {
+		if strings.Contains(joined, " "+phrase+" ") && !slices.Contains(ex.synonyms, text) {
+			ex.synonyms = append(ex.synonyms, text)
+		}
+	}
+	slices.Sort(ex.synonyms)
 	return ex
 }
 
@@ -127,7 +149,7 @@ func (ex *expansion) addAlternative(abbr string) {
 	if ex.alternatives == nil {
 		ex.alternatives = map[string][]string{}
 	}
-	ex.alternatives[abbr] = strings.Fields(foldedExpansions[abbr])
+	ex.alternatives[abbr] = strings.Fields(foldedExpansions()[abbr])
 }
 
 // syllablesWithBreaks is syllables with "|" where a clause break was.

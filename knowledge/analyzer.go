@@ -3,6 +3,8 @@ package knowledge
 import (
 	"bytes"
 	"fmt"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -42,12 +44,36 @@ func (normalizeFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	return in
 }
 
+// termCache remembers normalised non-ASCII terms: a language has a few
+// thousand syllables, and normalising one (NFD, tone placement, NFC) costs
+// far more than a map lookup. It stops growing at termCacheMax entries so
+// arbitrary input cannot grow it without bound.
+var (
+	termCache     sync.Map // string → []byte (never modified once stored)
+	termCacheSize atomic.Int64
+)
+
+const termCacheMax = 200_000
+
 // normalizeTerm lower-cases, composes and re-places the tone of each
 // letter run of a term ("NĐ-CP" → "nđ-cp", "Hoà" → "hòa").
 func normalizeTerm(term []byte) []byte {
 	if isASCII(string(term)) {
 		return bytes.ToLower(term)
 	}
+	if v, ok := termCache.Load(string(term)); ok {
+		return v.([]byte)
+	}
+	out := normalizeSlow(term)
+	if termCacheSize.Load() < termCacheMax {
+		if _, loaded := termCache.LoadOrStore(string(term), out); !loaded {
+			termCacheSize.Add(1)
+		}
+	}
+	return out
+}
+
+func normalizeSlow(term []byte) []byte {
 	s := norm.NFC.String(string(bytes.ToLower(term)))
 	var out []byte
 	start := -1
@@ -85,6 +111,12 @@ func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 		}
 	}
 	return in
+}
+
+// foldedWords is the folded analysis without bigrams: syllables and
+// compounds with their offsets, for highlighting and the verdict.
+func foldedWords(text []byte) analysis.TokenStream {
+	return foldFilter{}.Filter(normalizeFilter{}.Filter(tokenizer{}.Tokenize(text)))
 }
 
 // bigramFilter adds, after each syllable, the bigram it forms with the

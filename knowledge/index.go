@@ -437,10 +437,13 @@ func hashEntries(entries []Entry) string {
 }
 
 // hashFS hashes the path and content of every file in fsys, with
-// AnalyzerVersion: any added, changed or removed file changes it.
-func hashFS(fsys fs.FS) (string, error) {
+// AnalyzerVersion: any added, changed or removed file changes it, and so
+// does a new analysis chain.
+func hashFS(fsys fs.FS) (string, error) { return hashFSVersion(fsys, AnalyzerVersion) }
+
+func hashFSVersion(fsys fs.FS, version int) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "analyzer %d\n", AnalyzerVersion)
+	fmt.Fprintf(h, "analyzer %d\n", version)
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -25,9 +25,6 @@ var ErrEmptyQuery = errors.New("knowledge: empty query")
 // gets an answer to the start of it.
 const MaxQueryBytes = 4096
 
-// Scoring weights. They were tuned on the two legal retrieval sets in
-// shared/bench (see eval_bench_test.go) and are deliberately few and
-// general: none refers to a dataset.
 const (
 	defaultLimit = 5
 	// maxQueryTerms keeps the rarest terms of a very long query: each term
@@ -37,7 +34,7 @@ const (
 
 // Query weights, tuned on the legal retrieval sets in shared/bench (see
 // eval_bench_test.go) and kept few and general: none names a dataset.
-const (
+var (
 	// weightHeading applies to two-syllable terms and compounds found in
 	// the heading (title, keywords, citation): a phrase of the question in
 	// a title is strong evidence. Single syllables are looked up in the
@@ -48,7 +45,13 @@ const (
 	weightCompound = 1.0 // a document number or other compound
 	weightAccent   = 0.5 // the accent-preserving twin, when the query has marks
 	weightExpanded = 0.5 // terms that abbreviation expansion added
-	langPreference = 1.3 // score factor for hits in Options.Lang
+	langPreference = 2.0 // score factor for hits in Options.Lang: a translation of the best passage outranks it
+	// minSyllableIDF drops single syllables found in more than about a
+	// third of the entries ("của", "người" in a legal corpus) from the
+	// bleve query: they barely move a score, but their long posting lists
+	// were most of the search time. They still count inside bigrams and
+	// in the verdict. Computed from the corpus, so no stop list.
+	minSyllableIDF = 1.0
 )
 
 // queryTerm is one term to look up, with its weight.
@@ -127,7 +130,9 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 		}
 		ranked = append(ranked, scored{e, s})
 	}
-	slices.SortStableFunc(ranked, func(a, b scored) int { return cmp.Compare(b.score, a.score) })
+	slices.SortStableFunc(ranked, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.ID, b.e.ID)) // ties in a stable order
+	})
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
@@ -221,6 +226,9 @@ func (st *state) plan(q string) plan {
 	}
 	if fold(q) != q { // the query has marks: use them
 		for _, t := range accentAnalyzer.Analyze([]byte(q)) {
+			if isASCII(string(t.Term)) {
+				continue // the folded term says the same
+			}
 			add(string(t.Term), int(t.Type), true, weightAccent)
 		}
 	}
@@ -231,6 +239,11 @@ func (st *state) plan(q string) plan {
 	}
 	for _, a := range ex.abbrevs {
 		add(a, int(typeSyllable), false, weightExpanded)
+	}
+	for _, syn := range ex.synonyms {
+		for _, t := range foldedAnalyzer.Analyze([]byte(syn)) {
+			add(string(t.Term), int(t.Type), false, weightExpanded)
+		}
 	}
 	if len(p.terms) > maxQueryTerms {
 		// Keep the rarest terms; the order of the rest does not matter.
@@ -248,9 +261,15 @@ func (st *state) plan(q string) plan {
 func (p plan) query(topic string) query.Query {
 	clauses := make([]query.Query, 0, 2*len(p.terms))
 	for _, t := range p.terms {
+		if t.typ == int(typeSyllable) && t.idf < minSyllableIDF && len(p.terms) > 1 {
+			continue
+		}
 		body, heading := fieldBody, fieldHeading
 		if t.accent {
 			body, heading = fieldBodyAcc, fieldHeadingAcc
+		}
+		if tuneAccentOnlyBigram && t.accent && t.typ == int(typeSyllable) {
+			continue
 		}
 		bq := bleve.NewTermQuery(t.term)
 		bq.SetField(body)
@@ -258,13 +277,26 @@ func (p plan) query(topic string) query.Query {
 		hq := bleve.NewTermQuery(t.term)
 		hq.SetField(heading)
 		hq.SetBoost(t.weight * weightHeading)
-		if t.typ == int(typeSyllable) {
+		if t.typ == int(typeSyllable) || t.accent {
 			clauses = append(clauses, bq)
 		} else {
 			clauses = append(clauses, bq, hq)
 		}
 	}
 	var q query.Query = bleve.NewDisjunctionQuery(clauses...)
+	if tuneGroup {
+		var uni, other []query.Query
+		for _, c := range clauses {
+			if strings.Contains(c.(*query.TermQuery).Term, " ") {
+				other = append(other, c)
+			} else {
+				uni = append(uni, c)
+			}
+		}
+		if len(uni) > 0 && len(other) > 0 {
+			q = bleve.NewDisjunctionQuery(bleve.NewDisjunctionQuery(uni...), bleve.NewDisjunctionQuery(other...))
+		}
+	}
 	if topic != "" {
 		tq := bleve.NewTermQuery(topic)
 		tq.SetField(fieldTopic)
@@ -294,10 +326,7 @@ func (p plan) snippet(st *state, text string) string {
 		term       string
 	}
 	var marks []mark
-	for _, t := range foldedAnalyzer.Analyze([]byte(text)) {
-		if t.Type == typeBigram {
-			continue
-		}
+	for _, t := range foldedWords([]byte(text)) {
 		if _, ok := want[string(t.Term)]; ok {
 			if n := len(marks); n > 0 && t.Start < marks[n-1].end { // inside a compound already marked
 				if t.End > marks[n-1].end {
@@ -376,3 +405,8 @@ func wordBoundary(s string, i int, end bool) int {
 	}
 	return i
 }
+
+var (
+	tuneGroup            = false
+	tuneAccentOnlyBigram = false
+)

@@ -17,10 +17,22 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 		create(t, s, question(fmt.Sprintf("Câu hỏi %d", i)))
 	}
 	// Writers keep creating while the backup runs.
-	var wg sync.WaitGroup
+	var wg, started sync.WaitGroup
+	started.Add(4)
 	for w := range 4 {
 		wg.Go(func() {
+			signalled := false
+			signal := func() { // the backup starts once every writer is under way
+				if !signalled {
+					signalled = true
+					started.Done()
+				}
+			}
+			defer signal() // even if a write fails first
 			for i := range 50 {
+				if i == 1 {
+					signal()
+				}
 				n := question("Trong lúc sao lưu")
 				n.Source = fmt.Sprintf("w%d:%d", w, i)
 				if _, _, err := s.Create(n); err != nil {
@@ -30,6 +42,7 @@ func TestBackupWhileWritingThenRestore(t *testing.T) {
 			}
 		})
 	}
+	started.Wait()
 	backup := filepath.Join(t.TempDir(), "backup.db")
 	if err := s.Backup(backup); err != nil {
 		t.Fatalf("Backup: %v", err)

@@ -9,6 +9,22 @@ import (
 	"github.com/mostvn/supportbot/tickets"
 )
 
+// benchQuestions are typical officer questions (wording only, no facts).
+var benchQuestions = []string{
+	"Xin hướng dẫn thủ tục cấp lại giấy chứng nhận đăng ký hợp đồng chuyển quyền sử dụng đối tượng sở hữu công nghiệp",
+	"Khai báo thiết bị X-quang chẩn đoán trong y tế nộp hồ sơ ở đâu?",
+	"Cấp giấy phép cung cấp dịch vụ viễn thông cố định mặt đất do cơ quan nào thực hiện?",
+	"Thủ tục cấp chứng chỉ vô tuyến điện viên nghiệp dư như thế nào?",
+	"Ủy ban nhân dân xã kiểm tra đo lường hàng đóng gói sẵn theo quy định nào?",
+	"Báo cáo định kỳ hằng tháng chốt số liệu vào ngày nào?",
+	"Thẩm định thiết kế cơ sở dự án ứng dụng công nghệ thông tin nhóm A mất bao lâu?",
+	"Cấp phó bản văn bằng bảo hộ sở hữu công nghiệp cần giấy tờ gì?",
+	"Xã có thẩm quyền xử lý khiếu nại về chất lượng hàng hóa không?",
+	"Phụ cấp cho cán bộ chuyên trách chuyển đổi số áp dụng từ khi nào?",
+	"Giấy phép sử dụng thiết bị X-quang gia hạn ở cấp tỉnh hay bộ?",
+	"Hướng dẫn cung cấp thông tin trên môi trường mạng của ủy ban xã",
+}
+
 // fill100k creates 100,000 tickets spread over the 34 provinces and 12
 // topics, in transactions of 5,000 (fsync on): 80% end resolved (half of
 // those closed), 10% are claimed with a staff reply, 10% are new. So about
@@ -21,7 +37,7 @@ func fill100k(b *testing.B, s *tickets.Store) {
 				tk, _, err := tx.Create(tickets.NewTicket{
 					Channel: "telegram", UserID: fmt.Sprint(i % 3000), ChatID: fmt.Sprint(i % 3000), UserName: "Cán bộ xã",
 					Province: tickets.Provinces[i%34], Commune: "Xã Thử Nghiệm", Topic: tickets.Topics[i%12],
-					Text:   "Xin hướng dẫn thủ tục cấp lại giấy chứng nhận đăng ký hợp đồng chuyển quyền sử dụng đối tượng sở hữu công nghiệp",
+					Text:   fmt.Sprintf("%s (hồ sơ số %d)", benchQuestions[i%len(benchQuestions)], i),
 					Hits:   []tickets.HitRef{{ID: "ip-reissue", Title: "Cấp lại giấy chứng nhận", Document: "Nghị định 133/2025/NĐ-CP"}},
 					Source: fmt.Sprintf("telegram:%d", i),
 				})

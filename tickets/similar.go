@@ -62,23 +62,25 @@ func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 		for term := range query {
 			prefix := append([]byte(term), 0)
 			type posting struct {
-				seq uint64
-				tf  uint64
+				seq, tf, dl uint64
 			}
 			var ps []posting
 			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 				if len(k) != len(prefix)+8 {
 					continue
 				}
-				tf, _ := binary.Uvarint(v)
-				ps = append(ps, posting{binary.BigEndian.Uint64(k[len(prefix):]), tf})
+				tf, w := binary.Uvarint(v)
+				if w <= 0 {
+					continue
+				}
+				dl, _ := binary.Uvarint(v[w:])
+				ps = append(ps, posting{binary.BigEndian.Uint64(k[len(prefix):]), tf, dl})
 			}
 			df := float64(len(ps))
 			idf := math.Log(1 + (N-df+0.5)/(df+0.5))
 			for _, p := range ps {
-				dl, _ := binary.Uvarint(lens.Get(be64(p.seq)))
 				f := float64(p.tf)
-				scores[p.seq] += idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(dl)/avg))
+				scores[p.seq] += idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*float64(p.dl)/avg))
 			}
 		}
 		type hit struct {

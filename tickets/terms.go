@@ -16,7 +16,7 @@ import (
 // rebuilt by the schema 1 → 2 migration and by Store.ReindexSimilar (run it
 // after the knowledge analyzer changes).
 var (
-	bucketTerms  = []byte("ticket_terms")  // term NUL be64(seq) → uvarint(term frequency)
+	bucketTerms  = []byte("ticket_terms")  // term NUL be64(seq) → uvarint(term frequency) uvarint(document length)
 	bucketDocLen = []byte("ticket_doclen") // be64(seq) → uvarint(number of terms); key "n" → be64(docs) be64(total terms)
 	keyDocStats  = []byte("n")
 )
@@ -89,7 +89,8 @@ func addTerms(tx *bolt.Tx, seq uint64, text string) error {
 		if len(term) == 0 || len(term) > 512 || bytes.IndexByte([]byte(term), 0) >= 0 {
 			continue
 		}
-		if err := terms.Put(termKey(term, seq), binary.AppendUvarint(nil, f)); err != nil {
+		v := binary.AppendUvarint(binary.AppendUvarint(nil, f), uint64(n)) // the length too: scoring needs no second lookup
+		if err := terms.Put(termKey(term, seq), v); err != nil {
 			return fmt.Errorf("tickets: similar index: %w", err)
 		}
 	}

@@ -62,6 +62,9 @@ func (s *firstSend) Send(_ context.Context, r bot.Reply) (string, bool, error) {
 //     sustained throughput, p99-ms the latency of the last ones to finish.
 //   - paced-1000: updates arrive at 1,000/s (10 every 10 ms); p99-ms is the
 //     latency an officer sees at that load.
+//   - paced-100: 100/s (one every 10 ms), the latency below saturation.
+//   - burst-nosync: burst without fsync, diagnostic only.
+//   - router-only: the Router alone, updates/s until the inbox is empty.
 func BenchmarkInboundTelegram(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
@@ -71,6 +74,8 @@ func BenchmarkInboundTelegram(b *testing.B) {
 	}{
 		{"burst", 100, 0, false},
 		{"paced-1000", 10, 10 * time.Millisecond, false},
+		// Below saturation: the latency of one update on a calm day.
+		{"paced-100", 1, 10 * time.Millisecond, false},
 		// Diagnostic only, never a production setting: without fsync, how
 		// fast the handling itself is (what the disk costs is the difference).
 		{"burst-nosync", 100, 0, true},

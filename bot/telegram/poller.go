@@ -165,6 +165,9 @@ func (p *Poller) Run(ctx context.Context) error {
 		}
 		if len(raws) == 0 {
 			b = backoff{}
+			if p.opts.PollTimeout == 0 && p.opts.Sleep(ctx, minBackoff) != nil {
+				return nil // short polling must not spin
+			}
 			continue
 		}
 		msgs, next, err := p.convert(raws, offset, log)

@@ -1,0 +1,23 @@
+package knowledge
+
+import "testing"
+
+func TestDecide(t *testing.T) {
+	cases := []struct {
+		name string
+		s    signals
+		want Verdict
+	}{
+		{"everything matches", signals{coverage: 1, bigramCoverage: 1}, VerdictAnswer},
+		{"at the answer line", signals{coverage: answerCoverage, bigramCoverage: answerBigrams}, VerdictAnswer},
+		{"words but not in order", signals{coverage: 0.9, bigramCoverage: 0.2}, VerdictSuggest},
+		{"some of the words", signals{coverage: 0.5, bigramCoverage: 0.5}, VerdictSuggest},
+		{"only common words", signals{coverage: 0.2, bigramCoverage: 0.1}, VerdictNone},
+		{"nothing", signals{}, VerdictNone},
+	}
+	for _, c := range cases {
+		if got := decide(c.s); got != c.want {
+			t.Errorf("%s: decide(%+v) = %s, want %s", c.name, c.s, got, c.want)
+		}
+	}
+}
