@@ -113,6 +113,18 @@ type OutboxOptions struct {
 	// After replaces time.After for the outbox's waits. With Now it lets
 	// a test or a benchmark drive a simulated clock.
 	After func(time.Duration) <-chan time.Time
+
+	// Batch, when set, runs the record of a finished send in a write
+	// transaction shared with other writers of the same database, and
+	// returns once it is committed: wire it to tickets.Store.Batch, the
+	// Router's group commit, so that one fsync serves the handling of
+	// inbound messages and the records of delivered ones, and the two do
+	// not take turns at bbolt's single writer. It must honour the contract
+	// of tickets.Store.Batch: fn may run more than once (a shared
+	// transaction is rolled back and each function run alone when one
+	// fails), fn's error comes back as is, a panic in fn comes back as an
+	// error. Nil: the outbox groups its own records (outbox_group.go).
+	Batch func(fn func(tx *bolt.Tx) error) error
 }
 
 // Defaults of OutboxOptions.
@@ -210,7 +222,7 @@ func NewOutbox(db *bolt.DB, opts OutboxOptions) (*Outbox, error) {
 		newDedupeStage(o.db),
 		newRateLimitStage(),
 		newRetryStage(o.timeout, o.metrics, o.log),
-		newRecordStage(o.db, o.onSent, o.onFailed, o.metrics, o.log, &o.depth),
+		newRecordStage(opts.Batch, o.db, o.onSent, o.onFailed, o.metrics, o.log, &o.depth),
 	}
 
 	o.metrics.Help("supportbot_messages_out_total", "Messages delivered, by channel.")

@@ -23,7 +23,8 @@ const outboxRecordTries = 5
 // backoff.
 //
 // Records of sends finishing together share one transaction and one fsync
-// (outboxGroup, a group commit): the worker waits until its record is
+// (a group commit: OutboxOptions.Batch, the Router's, when set, else
+// outboxGroup): the worker waits until its record is
 // committed, so a chat's next item still goes only after this one is
 // recorded. A record function may therefore run more than once (a shared
 // transaction is rolled back and each record run alone when one of them
@@ -31,7 +32,7 @@ const outboxRecordTries = 5
 // queued, and calls the callback only then, in the transaction that
 // deletes it.
 type recordStage struct {
-	group    *outboxGroup
+	batch    func(fn func(*bolt.Tx) error) error // the group commit
 	onSent   func(tx *bolt.Tx, r Reply, sentID string) error
 	onFailed func(tx *bolt.Tx, r Reply, err error) error
 	metrics  *Metrics
@@ -39,9 +40,15 @@ type recordStage struct {
 	depth    *atomic.Int64
 }
 
-func newRecordStage(db *bolt.DB, onSent func(*bolt.Tx, Reply, string) error, onFailed func(*bolt.Tx, Reply, error) error,
+// newRecordStage records through batch, or through a group of its own over
+// db when batch is nil.
+func newRecordStage(batch func(func(*bolt.Tx) error) error, db *bolt.DB,
+	onSent func(*bolt.Tx, Reply, string) error, onFailed func(*bolt.Tx, Reply, error) error,
 	m *Metrics, log *slog.Logger, depth *atomic.Int64) *recordStage {
-	return &recordStage{group: newOutboxGroup(db), onSent: onSent, onFailed: onFailed, metrics: m, log: log, depth: depth}
+	if batch == nil {
+		batch = newOutboxGroup(db).do
+	}
+	return &recordStage{batch: batch, onSent: onSent, onFailed: onFailed, metrics: m, log: log, depth: depth}
 }
 
 func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
@@ -61,7 +68,7 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 		dead = v
 	}
 	var deleted bool
-	err := s.group.do(func(tx *bolt.Tx) error {
+	err := s.batch(func(tx *bolt.Tx) error {
 		deleted = false // fn may run again after a rollback
 		b := tx.Bucket(outboxBucket)
 		if b == nil || b.Get(key) == nil {

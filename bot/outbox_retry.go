@@ -45,6 +45,7 @@ func (s *retryStage) exec(ctx context.Context, d *outDelivery) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 	sentID, retry, err := d.ch.sender.Send(sctx, r)
 	cancel()
+	d.endSlot() // the server saw it, if at all, by now
 	if err == nil {
 		d.sent, d.sentID = true, sentID
 		return nil

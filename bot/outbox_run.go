@@ -94,6 +94,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 
 // deliver runs the stages on one item, in a worker.
 func (o *Outbox) deliver(ctx context.Context, d *outDelivery) {
+	defer d.endSlot() // a slot taken but not sent with is freed, never leaked
 	for _, s := range o.stages {
 		if err := s.exec(ctx, d); err != nil {
 			d.tries++

@@ -36,8 +36,18 @@ type outDelivery struct {
 
 	// per attempt
 	skipSend  bool      // dedupe: it was sent (or refused) already; only record it
+	slot      *Slot     // the rate limiter's slot of this send, until dated by its completion
 	notBefore time.Time // try again then
 	done      bool      // recorded (or found recorded): next item of the chat
+}
+
+// endSlot dates the rate limiter's slot of this attempt, if any, by now:
+// the send completed, or never started.
+func (d *outDelivery) endSlot() {
+	if d.slot != nil {
+		d.slot.Done(d.now())
+		d.slot = nil
+	}
 }
 
 // Backoff of retried sends (5xx, network) and of failed records.

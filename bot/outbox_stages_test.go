@@ -102,6 +102,26 @@ func TestRateLimitStage(t *testing.T) {
 		if err := (rateLimitStage{}).exec(context.Background(), tc.d); err != nil || !tc.d.notBefore.Equal(tc.want) {
 			t.Errorf("%s: err %v notBefore %v, want %v", tc.name, err, tc.d.notBefore, tc.want)
 		}
+		if tc.want.IsZero() && tc.d.item.Reply.ChatID != "" && tc.d.slot == nil {
+			t.Errorf("%s: no slot taken", tc.name)
+		}
+		tc.d.endSlot() // the send completed at once
+	}
+	// A send still in flight holds its slot: the chat's next message
+	// waits for its completion, then the window.
+	inflight := d(Reply{Channel: Telegram, ChatID: "2"}, rl)
+	next := d(Reply{Channel: Telegram, ChatID: "2"}, rl)
+	if err := (rateLimitStage{}).exec(context.Background(), inflight); err != nil || inflight.slot == nil {
+		t.Fatalf("in flight: err %v slot %v", err, inflight.slot)
+	}
+	now = now.Add(3 * time.Second)
+	if err := (rateLimitStage{}).exec(context.Background(), next); err != nil || next.notBefore.Before(now.Add(time.Second)) {
+		t.Errorf("behind a send in flight: err %v notBefore %v, want at least %v", err, next.notBefore, now.Add(time.Second))
+	}
+	inflight.endSlot() // completes at now
+	next.notBefore = time.Time{}
+	if err := (rateLimitStage{}).exec(context.Background(), next); err != nil || !next.notBefore.Equal(now.Add(time.Second+l.Margin)) {
+		t.Errorf("after the completion: err %v notBefore %v, want %v", err, next.notBefore, now.Add(time.Second+l.Margin))
 	}
 }
 
@@ -181,7 +201,7 @@ func TestRecordStage(t *testing.T) {
 		var got string
 		var depth atomic.Int64
 		depth.Store(1)
-		s := newRecordStage(db, func(_ *bolt.Tx, _ Reply, id string) error { got = id; return nil }, nil, nil, log, &depth)
+		s := newRecordStage(nil, db, func(_ *bolt.Tx, _ Reply, id string) error { got = id; return nil }, nil, nil, log, &depth)
 		d.sent, d.sentID = true, "77"
 		if err := s.exec(context.Background(), d); err != nil || !d.done || got != "77" || depth.Load() != 0 {
 			t.Errorf("err %v done %v OnSent %q depth %d", err, d.done, got, depth.Load())
@@ -194,7 +214,7 @@ func TestRecordStage(t *testing.T) {
 		db, d := obiQueued(t, r)
 		var got error
 		var depth atomic.Int64
-		s := newRecordStage(db, nil, func(_ *bolt.Tx, _ Reply, err error) error { got = err; return nil }, nil, log, &depth)
+		s := newRecordStage(nil, db, nil, func(_ *bolt.Tx, _ Reply, err error) error { got = err; return nil }, nil, log, &depth)
 		d.failed = errors.New("403 blocked")
 		if err := s.exec(context.Background(), d); err != nil || !d.done || got == nil {
 			t.Errorf("err %v done %v OnFailed %v", err, d.done, got)
@@ -206,7 +226,7 @@ func TestRecordStage(t *testing.T) {
 	t.Run("callback error: kept, retried later, not resent", func(t *testing.T) {
 		db, d := obiQueued(t, r)
 		var depth atomic.Int64
-		s := newRecordStage(db, func(*bolt.Tx, Reply, string) error { return errors.New("busy") }, nil, nil, log, &depth)
+		s := newRecordStage(nil, db, func(*bolt.Tx, Reply, string) error { return errors.New("busy") }, nil, nil, log, &depth)
 		d.sent = true
 		if err := s.exec(context.Background(), d); err != nil || d.done || d.notBefore.IsZero() || d.tries != 1 {
 			t.Errorf("err %v done %v notBefore %v tries %d", err, d.done, d.notBefore, d.tries)
@@ -219,7 +239,7 @@ func TestRecordStage(t *testing.T) {
 		db, d := obiQueued(t, r)
 		var depth atomic.Int64
 		calls := 0
-		s := newRecordStage(db, func(*bolt.Tx, Reply, string) error { calls++; return nil }, nil, nil, log, &depth)
+		s := newRecordStage(nil, db, func(*bolt.Tx, Reply, string) error { calls++; return nil }, nil, nil, log, &depth)
 		d.sent = true
 		for range 2 {
 			d.done = false
@@ -287,7 +307,8 @@ func TestRecordStageGroupCommit(t *testing.T) {
 		var mu sync.Mutex // guards committed
 		committed := make(map[string][]int)
 		leading, release := make(chan struct{}), make(chan struct{})
-		s := newRecordStage(db, func(tx *bolt.Tx, r Reply, id string) error {
+		g := newOutboxGroup(db)
+		s := newRecordStage(g.do, db, func(tx *bolt.Tx, r Reply, id string) error {
 			if r.ChatID == "c0" {
 				close(leading)
 				<-release
@@ -320,7 +341,6 @@ func TestRecordStageGroupCommit(t *testing.T) {
 		for _, d := range ds[1:] {
 			exec(d)
 		}
-		g := s.group
 		for {
 			g.mu.Lock()
 			queued := len(g.pending)

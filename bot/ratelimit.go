@@ -14,11 +14,11 @@ type Limits struct {
 	GlobalPerSecond   int           // at most this many messages per second over the whole channel (Telegram: 30)
 	MaxLen            int           // longer texts are split with SplitHTML (UTF-16 code units; Telegram: 4096)
 
-	// Margin is added to every window above. The outbox decides when a
-	// message may go; the server counts when the request arrives, a few
-	// milliseconds later and not always by the same amount. Without a margin
-	// two messages spaced exactly one window apart by us can arrive closer
-	// than that and be refused.
+	// Margin is added to every window above. The RateLimiter already
+	// measures windows from when sends complete, after the server saw them
+	// (see RateLimiter), so network jitter needs no margin; this one is
+	// slack for the server's own bookkeeping (its clock's granularity,
+	// where in handling a request it takes the time).
 	Margin time.Duration
 }
 
@@ -29,13 +29,15 @@ const (
 	telegramGroupPerMinute  = 20
 	telegramGlobalPerSecond = 30
 	telegramMaxLen          = 4096
-	telegramMargin          = 20 * time.Millisecond
+	telegramMargin          = 10 * time.Millisecond
 )
 
 // TelegramLimits returns the limits of the Telegram Bot API: about one
 // message per second per chat, 20 per minute per group, 30 per second in
-// total, 4,096 characters per message; with a 20 ms margin (a 3,000-chat
-// broadcast then takes about 102 s instead of the theoretical 100 s).
+// total, 4,096 characters per message; with a 10 ms margin. Windows run
+// from a send's completion, so each second of 30 sends also costs one
+// request's round trip: a 3,000-chat broadcast takes 100 × (1 s + 10 ms +
+// the round trip) instead of the theoretical 100 s.
 func TelegramLimits() Limits {
 	return Limits{
 		PerChat:           telegramPerChat,
@@ -52,20 +54,55 @@ func TelegramLimits() Limits {
 func isGroupChat(chatID string) bool { return strings.HasPrefix(chatID, "-") }
 
 // RateLimiter enforces one channel's Limits. Each limit is a sliding window
-// of the last n send times ("at most n in any window w"): for the per-chat
-// limit (n = 1) that is exactly GCRA with no burst; for the group and
-// global limits it is exact where a token bucket of n tokens would let up to
-// 2n−1 messages through in one window and earn a 429.
+// ("at most n sends in any window w"): for the per-chat limit (n = 1) that
+// is GCRA with no burst; for the group and global limits it is exact where
+// a token bucket of n tokens would let up to 2n−1 messages through in one
+// window and earn a 429.
 //
-// The clock is the caller's: every method takes now, so tests drive it with
-// a fake clock. A RateLimiter is safe for concurrent use.
+// It is conservative by construction. The server counts a message when the
+// request arrives, which we never see: we only know that it arrives after
+// the send starts and before the send completes. So a send takes a Slot when
+// it starts (Reserve), and the Slot is dated by when the send completes
+// (Slot.Done), an upper bound of the server's arrival time; while in flight
+// it counts as arriving at any time from now on. A new send may start only
+// when at most n−1 earlier sends could arrive within w of it: the n-th most
+// recent completion plus w (plus Margin). Hence, whatever the network's
+// jitter, no window on the server ever holds more than n arrivals: the 31st
+// send goes only a second after the 1st completed, and never while 30 are
+// in flight.
+//
+// The clock is the caller's: every method takes a time, so tests drive it
+// with a fake clock. A RateLimiter and its Slots are safe for concurrent
+// use.
 type RateLimiter struct {
 	l Limits
 
-	mu     sync.Mutex         // guards the fields below
+	mu     sync.Mutex         // guards the fields below and every Slot's fields
 	chats  map[string]*rlChat // per chat id; pruned once idle for longer than every window
 	global rlLog
-	calls  int // Allow calls since the last prune
+	calls  int // Reserve calls since the last prune
+}
+
+// Slot is one send counted by a RateLimiter, from Reserve until Done.
+type Slot struct {
+	rl   *RateLimiter
+	at   time.Time // when the send completed; valid once done
+	done bool      // false: in flight, it may arrive at any time from now on
+}
+
+// Done dates the slot's send by t, when it completed (whether it succeeded
+// or failed: a refused request may still have been counted). Until Done is
+// called the slot holds its place in every window, so every Slot must be
+// done. Later calls are ignored.
+func (s *Slot) Done(t time.Time) {
+	if s == nil {
+		return
+	}
+	s.rl.mu.Lock()
+	defer s.rl.mu.Unlock()
+	if !s.done {
+		s.at, s.done = t, true
+	}
 }
 
 // rlChat is what the limiter remembers about one chat.
@@ -74,34 +111,69 @@ type rlChat struct {
 	group rlLog // the last PerGroupPerMinute sends, for group chats
 }
 
-// rlLog holds the most recent send times, oldest first, at most n of them.
-type rlLog []time.Time
+// rlLog holds, for one limit of n sends, the n latest sends by completion
+// (in-flight ones counting as latest), in no particular order.
+type rlLog []*Slot
 
-// next returns the earliest time at which one more send keeps at most n
-// sends in any window w, given the log.
-func (s rlLog) next(n int, w time.Duration, now time.Time) time.Time {
+// next returns the earliest time at which one more send may start and keep
+// at most n arrivals in any window w, given the log: the n-th latest
+// completion plus w, an in-flight send counting as the latest of all. When
+// all n are in flight, at is only a lower bound (they complete at now or
+// later). The caller holds the limiter's mu.
+func (s rlLog) next(n int, w time.Duration, now time.Time) (at time.Time) {
 	if n <= 0 || len(s) < n {
 		return now
 	}
-	at := s[len(s)-n].Add(w)
-	if at.Before(now) {
-		return now
+	first, ok := s.earliest() // s holds n slots: the earliest done is the n-th latest
+	if !ok {
+		return now.Add(w)
 	}
-	return at
+	return rlLater(now, s[first].at.Add(w))
 }
 
-// add records a send at now, keeping the last n.
-func (s *rlLog) add(n int, now time.Time) {
+// earliest returns the index of the done slot with the earliest
+// completion, and false if every slot is in flight. The caller holds the
+// limiter's mu.
+func (s rlLog) earliest() (int, bool) {
+	first := -1
+	for i, sl := range s {
+		if sl.done && (first < 0 || sl.at.Before(s[first].at)) {
+			first = i
+		}
+	}
+	return first, first >= 0
+}
+
+// add records the in-flight slot sl, keeping the n latest: when the log is
+// full it replaces the earliest done slot, which next found to have left
+// the window. The caller holds the limiter's mu.
+func (s *rlLog) add(n int, sl *Slot) {
 	if n <= 0 {
 		return
 	}
-	*s = append(*s, now)
-	if len(*s) > n {
-		*s = append((*s)[:0], (*s)[len(*s)-n:]...)
+	if len(*s) < n {
+		*s = append(*s, sl)
+		return
+	}
+	if i, ok := s.earliest(); ok {
+		(*s)[i] = sl
 	}
 }
 
-// rlPruneEvery is how many Allow calls pass between two sweeps of idle chats.
+// last returns the latest completion in the log, and false if a send is in
+// flight. The caller holds the limiter's mu.
+func (s rlLog) last() (time.Time, bool) {
+	var t time.Time
+	for _, sl := range s {
+		if !sl.done {
+			return time.Time{}, false
+		}
+		t = rlLater(t, sl.at)
+	}
+	return t, true
+}
+
+// rlPruneEvery is how many Reserve calls pass between two sweeps of idle chats.
 const rlPruneEvery = 4096
 
 // NewRateLimiter returns a limiter for l.
@@ -109,10 +181,13 @@ func NewRateLimiter(l Limits) *RateLimiter {
 	return &RateLimiter{l: l, chats: make(map[string]*rlChat)}
 }
 
-// Allow reports whether a message to chatID may be sent at now. If it may,
-// the send is counted (the caller must then send it, or waste the slot).
-// If not, at is the earliest time at which it may; nothing is counted.
-func (rl *RateLimiter) Allow(chatID string, now time.Time) (ok bool, at time.Time) {
+// Reserve reports whether a message to chatID may start at now. If it may,
+// it returns the send's Slot: the caller sends the message, then calls
+// Slot.Done with the time the send completed (or, if it does not send after
+// all, with now). If not, slot is nil and at is the earliest time at which
+// it may be asked again; nothing is counted. With no limit to keep the slot
+// is still returned, and Done is cheap.
+func (rl *RateLimiter) Reserve(chatID string, now time.Time) (slot *Slot, at time.Time) {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 
@@ -131,47 +206,43 @@ func (rl *RateLimiter) Allow(chatID string, now time.Time) (ok bool, at time.Tim
 		at = rlLater(at, cs.group.next(l.PerGroupPerMinute, time.Minute+l.Margin, now))
 	}
 	if at.After(now) {
-		return false, at
+		return nil, at
 	}
 
+	slot = &Slot{rl: rl}
 	if l.PerChat > 0 || group {
 		if cs == nil {
 			cs = &rlChat{}
 			rl.chats[chatID] = cs
 		}
 		if l.PerChat > 0 {
-			cs.chat.add(1, now)
+			cs.chat.add(1, slot)
 		}
 		if group {
-			cs.group.add(l.PerGroupPerMinute, now)
+			cs.group.add(l.PerGroupPerMinute, slot)
 		}
 	}
-	rl.global.add(l.GlobalPerSecond, now)
+	rl.global.add(l.GlobalPerSecond, slot)
 
 	if rl.calls++; rl.calls >= rlPruneEvery {
 		rl.calls = 0
 		rl.prune(now)
 	}
-	return true, now
+	return slot, now
 }
 
-// prune forgets chats whose last send is older than every window, so a
-// long-running process does not remember every chat it ever wrote to.
-// The caller holds rl.mu.
+// prune forgets chats whose last send completed longer ago than every
+// window, so a long-running process does not remember every chat it ever
+// wrote to. A chat with a send in flight is kept. The caller holds rl.mu.
 func (rl *RateLimiter) prune(now time.Time) {
 	keep := rl.l.PerChat + rl.l.Margin
 	if rl.l.PerGroupPerMinute > 0 {
 		keep = max(keep, time.Minute+rl.l.Margin)
 	}
 	for id, cs := range rl.chats {
-		last := time.Time{}
-		if n := len(cs.chat); n > 0 {
-			last = cs.chat[n-1]
-		}
-		if n := len(cs.group); n > 0 {
-			last = rlLater(last, cs.group[n-1])
-		}
-		if now.Sub(last) > keep {
+		c, ok1 := cs.chat.last()
+		g, ok2 := cs.group.last()
+		if ok1 && ok2 && now.Sub(rlLater(c, g)) > keep {
 			delete(rl.chats, id)
 		}
 	}

@@ -89,6 +89,15 @@ func guard(fn func() error) (err error) {
 // holds inside it; the entry is planned again.
 var errReplan = errors.New("bot: plan changed")
 
+// StoreBatch adapts st's group commit (tickets.Store.Batch) to
+// OutboxOptions.Batch, so that the outbox records deliveries in the
+// transactions the Router commits its handling in: one fsync for both.
+func StoreBatch(st *tickets.Store) func(fn func(tx *bolt.Tx) error) error {
+	return func(fn func(tx *bolt.Tx) error) error {
+		return st.Batch(func(tx *tickets.Tx) error { return fn(tx.Bolt()) })
+	}
+}
+
 // NewRouter returns a Router over the given parts, creating its buckets in
 // db. db must be the database in and st use, and out must enqueue into it.
 func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outbox, opts RouterOptions) (*Router, error) {

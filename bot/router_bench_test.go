@@ -102,7 +102,10 @@ func runInbound(b *testing.B, kb bot.Searcher, qs []string, n, chats, batch int,
 		b.Fatal(err)
 	}
 	var router *bot.Router
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) }})
+	out, err := bot.NewOutbox(db, bot.OutboxOptions{
+		OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) },
+		Batch:  bot.StoreBatch(st),
+	})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -122,6 +122,7 @@ func newStoppedHarness(t *testing.T) *rtHarness {
 			return nil
 		},
 		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error { return h.router.OnFailed(tx, r, err) },
+		Batch:    bot.StoreBatch(h.store),
 	})
 	if err != nil {
 		t.Fatal(err)

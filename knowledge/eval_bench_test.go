@@ -61,3 +61,50 @@ func benchEval(b *testing.B, name string) {
 func BenchmarkEvalALQAC(b *testing.B) { benchEval(b, "alqac22") }
 
 func BenchmarkEvalVLSP(b *testing.B) { benchEval(b, "vlsp2023") }
+
+// benchVerdict reports how the verdict behaves on a retrieval set, where
+// every question has an answer in the corpus: the share of questions
+// answered outright, and of those the share whose best hit is relevant
+// (the precision users see).
+func benchVerdict(b *testing.B, name string) {
+	ix, ds := benchIndex(b, name)
+	for _, strip := range []bool{false, true} {
+		b.Run(map[bool]string{false: "as-written", true: "toneless"}[strip], func(b *testing.B) {
+			var answered, right, suggested, n int
+			for b.Loop() {
+				answered, right, suggested, n = 0, 0, 0, 0
+				for _, q := range ds.Queries {
+					rel := ds.Qrels[q.ID]
+					if len(rel) == 0 {
+						continue
+					}
+					text := q.Text
+					if strip {
+						text = knowledge.StripTones(text)
+					}
+					res, err := ix.Search(context.Background(), text, knowledge.Options{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					n++
+					switch res.Verdict {
+					case knowledge.VerdictAnswer:
+						answered++
+						if rel[res.Hits[0].ID] > 0 {
+							right++
+						}
+					case knowledge.VerdictSuggest:
+						suggested++
+					}
+				}
+			}
+			b.ReportMetric(float64(answered)/float64(n), "answer-rate")
+			b.ReportMetric(float64(right)/float64(max(answered, 1)), "answer-precision")
+			b.ReportMetric(float64(suggested)/float64(n), "suggest-rate")
+		})
+	}
+}
+
+func BenchmarkVerdictALQAC(b *testing.B) { benchVerdict(b, "alqac22") }
+
+func BenchmarkVerdictVLSP(b *testing.B) { benchVerdict(b, "vlsp2023") }

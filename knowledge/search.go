@@ -27,6 +27,7 @@ const MaxQueryBytes = 4096
 
 const (
 	defaultLimit = 5
+	maxLimit     = 100 // a larger Options.Limit is cut to it
 	// maxQueryTerms keeps the rarest terms of a very long query: each term
 	// costs a posting-list walk per field.
 	maxQueryTerms = 160
@@ -34,7 +35,7 @@ const (
 
 // Query weights, tuned on the legal retrieval sets in shared/bench (see
 // eval_bench_test.go) and kept few and general: none names a dataset.
-var (
+const (
 	// weightHeading applies to two-syllable terms and compounds found in
 	// the heading (title, keywords, citation): a phrase of the question in
 	// a title is strong evidence. Single syllables are looked up in the
@@ -43,7 +44,10 @@ var (
 	weightHeading  = 0.3
 	weightBigram   = 1.0 // a two-syllable term, beside a single syllable's 1
 	weightCompound = 1.0 // a document number or other compound
-	weightAccent   = 0.5 // the accent-preserving twin, when the query has marks
+	// weightAccent applies to the accent-preserving twin: the query's own
+	// marked terms, or for a query typed without marks the usual marked
+	// spelling of each of its bigrams (times its share of the spellings).
+	weightAccent   = 1.0
 	weightExpanded = 0.5 // terms that abbreviation expansion added
 	langPreference = 2.0 // score factor for hits in Options.Lang: a translation of the best passage outranks it
 	// minSyllableIDF drops single syllables found in more than about a
@@ -81,7 +85,10 @@ type concept struct {
 }
 
 // Search ranks the entries for query and judges whether the best one
-// answers it. It is safe for concurrent use, also while Reload runs.
+// answers it. opts.Topic keeps only entries of that topic; opts.Lang ranks
+// entries in that language higher (score ×2) without hiding the others.
+// A query longer than MaxQueryBytes is cut (Result.Query shows what was
+// searched). It is safe for concurrent use, also while Reload runs.
 // Errors: ErrEmptyQuery, ErrInvalidUTF8, ErrClosed, a context error, or a
 // wrapped bleve error.
 func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, error) {
@@ -101,7 +108,11 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 	if len(p.terms) == 0 {
 		return res, ErrEmptyQuery
 	}
-	limit := cmp.Or(opts.Limit, defaultLimit)
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = defaultLimit
+	}
+	limit = min(limit, maxLimit)
 	size := limit
 	if opts.Lang != "" {
 		size = limit * 3 // room to promote the preferred language
@@ -198,14 +209,17 @@ func (st *state) plan(q string) plan {
 	folded := foldedAnalyzer.Analyze([]byte(q))
 	ex := expand(folded)
 	conceptSeen := map[string]bool{}
+	asking := questionPositions(folded)
 	for _, t := range folded {
 		term := string(t.Term)
 		add(term, int(t.Type), false, 1)
 		switch t.Type {
 		case typeBigram:
-			p.bigrams = append(p.bigrams, term)
+			if !asking[t.Position] && !asking[t.Position+1] {
+				p.bigrams = append(p.bigrams, term)
+			}
 		default:
-			if conceptSeen[term] {
+			if conceptSeen[term] || (t.Type == typeSyllable && asking[t.Position]) {
 				continue
 			}
 			conceptSeen[term] = true
@@ -231,6 +245,15 @@ func (st *state) plan(q string) plan {
 			}
 			add(string(t.Term), int(t.Type), true, weightAccent)
 		}
+	} else {
+		// Typed without marks: restore the usual spelling of each bigram,
+		// weighed by how usual it is.
+		for _, b := range p.bigrams {
+			if r, ok := st.restore[b]; ok {
+				add(r.accented, int(typeBigram), true, weightAccent*r.share)
+			}
+		}
+
 	}
 	if ex.text != "" {
 		for _, t := range foldedAnalyzer.Analyze([]byte(ex.text)) {
@@ -259,17 +282,16 @@ func (st *state) plan(q string) plan {
 // (folded, or accent-preserving), optional within a topic. It is built in
 // code from analysed terms; user text never reaches a query parser.
 func (p plan) query(topic string) query.Query {
+	common := func(t queryTerm) bool { return t.typ == int(typeSyllable) && t.idf < minSyllableIDF }
+	prune := slices.ContainsFunc(p.terms, func(t queryTerm) bool { return !common(t) })
 	clauses := make([]query.Query, 0, 2*len(p.terms))
 	for _, t := range p.terms {
-		if t.typ == int(typeSyllable) && t.idf < minSyllableIDF && len(p.terms) > 1 {
-			continue
+		if prune && common(t) {
+			continue // a query of common words only keeps them all
 		}
 		body, heading := fieldBody, fieldHeading
 		if t.accent {
 			body, heading = fieldBodyAcc, fieldHeadingAcc
-		}
-		if tuneAccentOnlyBigram && t.accent && t.typ == int(typeSyllable) {
-			continue
 		}
 		bq := bleve.NewTermQuery(t.term)
 		bq.SetField(body)
@@ -284,19 +306,6 @@ func (p plan) query(topic string) query.Query {
 		}
 	}
 	var q query.Query = bleve.NewDisjunctionQuery(clauses...)
-	if tuneGroup {
-		var uni, other []query.Query
-		for _, c := range clauses {
-			if strings.Contains(c.(*query.TermQuery).Term, " ") {
-				other = append(other, c)
-			} else {
-				uni = append(uni, c)
-			}
-		}
-		if len(uni) > 0 && len(other) > 0 {
-			q = bleve.NewDisjunctionQuery(bleve.NewDisjunctionQuery(uni...), bleve.NewDisjunctionQuery(other...))
-		}
-	}
 	if topic != "" {
 		tq := bleve.NewTermQuery(topic)
 		tq.SetField(fieldTopic)
@@ -328,7 +337,8 @@ func (p plan) snippet(st *state, text string) string {
 	var marks []mark
 	for _, t := range foldedWords([]byte(text)) {
 		if _, ok := want[string(t.Term)]; ok {
-			if n := len(marks); n > 0 && t.Start < marks[n-1].end { // inside a compound already marked
+			if n := len(marks); n > 0 && (t.Start < marks[n-1].end || // inside a compound already marked
+				(t.Start == marks[n-1].end+1 && isJoiner([]byte(text), marks[n-1].end))) { // "X-quang": one mark
 				if t.End > marks[n-1].end {
 					marks[n-1].end = t.End
 				}
@@ -405,8 +415,3 @@ func wordBoundary(s string, i int, end bool) int {
 	}
 	return i
 }
-
-var (
-	tuneGroup            = false
-	tuneAccentOnlyBigram = false
-)

@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -296,4 +297,38 @@ func TestSearchAfterCloseFails(t *testing.T) {
 	if _, err := ix.Search(context.Background(), "X-quang", knowledge.Options{}); !errors.Is(err, knowledge.ErrClosed) {
 		t.Errorf("Search after Close: error = %v, want ErrClosed", err)
 	}
+}
+
+func TestSearchQueryOfCommonWordsOnly(t *testing.T) {
+	ix := newIndex(t,
+		knowledge.Entry{ID: "a", Text: "Cấp giấy phép."},
+		knowledge.Entry{ID: "b", Text: "Cấp chứng chỉ."},
+		knowledge.Entry{ID: "c", Text: "Cấp lại văn bằng."},
+	)
+	if n := len(search(t, ix, "cấp", knowledge.Options{}).Hits); n != 3 {
+		t.Errorf("a word every entry holds found %d entries, want 3", n)
+	}
+}
+
+func ExampleIndex_Search() {
+	ix, err := knowledge.NewMemIndex([]knowledge.Entry{{
+		ID: "xquang-khai-bao", Lang: "vi", Topic: "radiation",
+		Title: "Khai báo thiết bị X-quang chẩn đoán y tế",
+		Text:  "Khai báo thiết bị X-quang chẩn đoán y tế với Ủy ban nhân dân cấp tỉnh trong thời hạn 07 ngày làm việc.",
+	}})
+	if err != nil {
+		panic(err)
+	}
+	defer ix.Close()
+
+	// Typed without tone marks, "X quang" apart.
+	res, err := ix.Search(context.Background(), "khai bao thiet bi x quang", knowledge.Options{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Verdict, res.Hits[0].ID)
+	fmt.Println(res.Hits[0].Snippet)
+	// Output:
+	// answer xquang-khai-bao
+	// <mark>Khai</mark> <mark>báo</mark> <mark>thiết</mark> <mark>bị</mark> <mark>X-quang</mark> chẩn đoán y tế với Ủy ban nhân dân cấp tỉnh trong thời hạn 07 ngày làm việc.
 }

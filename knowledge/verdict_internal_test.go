@@ -10,6 +10,9 @@ func TestDecide(t *testing.T) {
 	}{
 		{"everything matches", signals{coverage: 1, bigramCoverage: 1}, VerdictAnswer},
 		{"at the answer line", signals{coverage: answerCoverage, bigramCoverage: answerBigrams}, VerdictAnswer},
+		{"a toss-up between two passages", signals{coverage: 0.8, bigramCoverage: 1, margin: 1.01}, VerdictSuggest},
+		{"a toss-up, but all words in the best", signals{coverage: 0.95, bigramCoverage: 1, margin: 1.01}, VerdictAnswer},
+		{"a clear winner", signals{coverage: 0.8, bigramCoverage: 1, margin: 1.5}, VerdictAnswer},
 		{"words but not in order", signals{coverage: 0.9, bigramCoverage: 0.2}, VerdictSuggest},
 		{"some of the words", signals{coverage: 0.5, bigramCoverage: 0.5}, VerdictSuggest},
 		{"only common words", signals{coverage: 0.2, bigramCoverage: 0.1}, VerdictNone},

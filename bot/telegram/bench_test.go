@@ -102,7 +102,7 @@ func benchRouterOnly(b *testing.B) {
 	defer db.Close()
 	in, _ := bot.NewInbox(db)
 	st, _ := tickets.NewStore(db, tickets.Options{})
-	out, _ := bot.NewOutbox(db, bot.OutboxOptions{})
+	out, _ := bot.NewOutbox(db, bot.OutboxOptions{Batch: bot.StoreBatch(st)})
 	out.Register(bot.Telegram, &firstSend{}, bot.Limits{MaxLen: 4096}) // never runs
 	router, err := bot.NewRouter(db, in, searcher, st, out, bot.RouterOptions{})
 	if err != nil {
@@ -180,7 +180,10 @@ func benchInbound(b *testing.B, batch int, every time.Duration, noSync bool) {
 		b.Fatal(err)
 	}
 	var router *bot.Router
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) }})
+	out, err := bot.NewOutbox(db, bot.OutboxOptions{
+		OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) },
+		Batch:  bot.StoreBatch(st), // as cmd wires it: one group commit for router and outbox
+	})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -86,6 +86,7 @@ func startPipeline(t *testing.T, fake *faketg.Server, dir string, limits bot.Lim
 		Logger:   logger,
 		OnSent:   func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) },
 		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error { return router.OnFailed(tx, r, err) },
+		Batch:    bot.StoreBatch(p.st),
 	})
 	if err != nil {
 		t.Fatal(err)

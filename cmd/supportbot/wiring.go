@@ -97,6 +97,7 @@ func wire(a *app, cfg Config, log *slog.Logger) (_ *wiring, err error) {
 		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error {
 			return w.router.OnFailed(tx, r, err)
 		},
+		Batch: bot.StoreBatch(w.store), // one group commit, one fsync, for handling and delivery records
 	})
 	if err != nil {
 		return nil, err
