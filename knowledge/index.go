@@ -57,6 +57,9 @@ type state struct {
 	// marks in the entries, so a question typed without marks can use the
 	// accent-preserving fields too.
 	restore  map[string]restoration
+	profiles map[string]*profile // entry ID → what the rerank knows of it
+	vocab    map[string]uint32   // folded syllable → ID (from 1)
+	vocabIDF []float64           // ID → idf
 	hash     string
 	builtAt  time.Time
 	loadErrs []LoadError

@@ -133,11 +133,13 @@ type restoration struct {
 // holding it (the verdict weighs query terms by rarity with it), and learns
 // how the entries spell each bigram with marks.
 func newState(bi bleve.Index, entries []Entry) *state {
-	st := &state{bi: bi, entries: make(map[string]*Entry, len(entries)), df: map[string]int{}}
+	st := &state{bi: bi, entries: make(map[string]*Entry, len(entries)), df: map[string]int{}, profiles: make(map[string]*profile, len(entries)), vocab: map[string]uint32{}}
 	spellings := map[string]int{} // accented bigram → occurrences
 	for _, e := range uniqueEntries(entries) {
 		e := e
 		st.entries[e.ID] = &e
+		pr := newProfile(&e, st.vocab)
+		st.profiles[e.ID] = &pr
 		st.ids = append(st.ids, e.ID)
 		seen := map[string]bool{}
 		for _, t := range accentAnalyzer.Analyze([]byte(e.Title + "\n" + strings.Join(e.Keywords, "\n") + "\n" + e.Document + "\n" + e.Text)) {
@@ -153,6 +155,10 @@ func newState(bi bleve.Index, entries []Entry) *state {
 				st.df[term]++
 			}
 		}
+	}
+	st.vocabIDF = make([]float64, len(st.vocab)+1)
+	for term, id := range st.vocab {
+		st.vocabIDF[id] = st.idf(term)
 	}
 	type best struct {
 		accented     string

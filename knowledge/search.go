@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"maps"
 	"slices"
 	"strings"
 	"unicode"
@@ -47,9 +48,17 @@ const (
 	// weightAccent applies to the accent-preserving twin: the query's own
 	// marked terms, or for a query typed without marks the usual marked
 	// spelling of each of its bigrams (times its share of the spellings).
-	weightAccent   = 1.0
-	weightExpanded = 0.5 // terms that abbreviation expansion added
-	langPreference = 2.0 // score factor for hits in Options.Lang: a translation of the best passage outranks it
+	weightAccent = 1.0
+	// restoreMinShare: a toneless bigram is looked up with marks only when
+	// the entries spell it that way at least this often; a bigram whose
+	// spelling is split (two different words) is left to the folded field.
+	restoreMinShare = 0.6
+	// weightRestoredSyllable applies to each syllable of a restored
+	// bigram, looked up alone with its marks: "cu tru" restored as "cư
+	// trú" also favours passages holding "cư" and "trú" apart.
+	weightRestoredSyllable = 0.6
+	weightExpanded         = 0.5 // terms that abbreviation expansion added
+	langPreference         = 2.0 // score factor for hits in Options.Lang: a translation of the best passage outranks it
 	// minSyllableIDF drops single syllables found in more than about a
 	// third of the entries ("của", "người" in a legal corpus) from the
 	// bleve query: they barely move a score, but their long posting lists
@@ -75,6 +84,16 @@ type plan struct {
 	// highlighter use them.
 	concepts []concept
 	bigrams  []string // the query's folded bigrams
+	// termSet holds the query's folded syllables and bigrams; seq is its
+	// running text as vocabulary IDs (0 at breaks and for words the
+	// knowledge base lacks), seqWeight the rarity of each, seqMass their
+	// sum, seqPairs where each pair of adjacent IDs starts. The second
+	// stage (rerank.go) uses them.
+	termSet   map[string]bool
+	seq       []uint32
+	seqWeight []float64
+	seqMass   float64
+	seqPairs  map[uint64][]int
 }
 
 // concept is one word of the query: satisfied when any alternative is
@@ -117,7 +136,7 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 	if opts.Lang != "" {
 		size = limit * 3 // room to promote the preferred language
 	}
-	req := bleve.NewSearchRequestOptions(p.query(opts.Topic), size, 0, false)
+	req := bleve.NewSearchRequestOptions(p.query(opts.Topic), max(size, rerankDepth), 0, false)
 	sr, err := st.bi.SearchInContext(ctx, req)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -125,21 +144,21 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 		}
 		return res, fmt.Errorf("knowledge: search %q: %w", q, err)
 	}
-	type scored struct {
-		e     *Entry
-		score float64
-	}
 	var ranked []scored
 	for _, h := range sr.Hits {
 		e := st.entries[h.ID]
 		if e == nil {
 			continue
 		}
-		s := h.Score
-		if opts.Lang != "" && e.Lang == opts.Lang {
-			s *= langPreference
+		ranked = append(ranked, scored{e, h.Score})
+	}
+	st.rerank(p, ranked)
+	if opts.Lang != "" {
+		for i := range ranked {
+			if ranked[i].e.Lang == opts.Lang {
+				ranked[i].score *= langPreference
+			}
 		}
-		ranked = append(ranked, scored{e, s})
 	}
 	slices.SortStableFunc(ranked, func(a, b scored) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.ID, b.e.ID)) // ties in a stable order
@@ -158,6 +177,12 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 		res.Verdict = decide(measure(st, p, ranked[0].e, ranked[0].score, second))
 	}
 	return res, nil
+}
+
+// scored is one candidate entry with its score.
+type scored struct {
+	e     *Entry
+	score float64
 }
 
 func hitOf(e *Entry, score float64, snippet string) Hit {
@@ -208,6 +233,26 @@ func (st *state) plan(q string) plan {
 	}
 	folded := foldedAnalyzer.Analyze([]byte(q))
 	ex := expand(folded)
+	p.seq = sequence(folded, st.vocab, false)
+	p.seqPairs = map[uint64][]int{}
+	p.seqWeight = make([]float64, len(p.seq))
+	for j, id := range p.seq {
+		if id == 0 {
+			continue
+		}
+		p.seqWeight[j] = st.vocabIDF[id]
+		p.seqMass += p.seqWeight[j]
+		if j+1 < len(p.seq) && p.seq[j+1] != 0 {
+			key := pairKey(id, p.seq[j+1])
+			p.seqPairs[key] = append(p.seqPairs[key], j)
+		}
+	}
+	p.termSet = map[string]bool{}
+	for _, t := range folded {
+		if t.Type != typeCompound {
+			p.termSet[string(t.Term)] = true
+		}
+	}
 	conceptSeen := map[string]bool{}
 	asking := questionPositions(folded)
 	for _, t := range folded {
@@ -247,13 +292,25 @@ func (st *state) plan(q string) plan {
 		}
 	} else {
 		// Typed without marks: restore the usual spelling of each bigram,
-		// weighed by how usual it is.
+		// and of the syllables in it, weighed by how usual it is.
+		syl := map[string]float64{}
 		for _, b := range p.bigrams {
-			if r, ok := st.restore[b]; ok {
+			r, ok := st.restore[b]
+			if !ok {
+				continue
+			}
+			if r.share >= restoreMinShare {
 				add(r.accented, int(typeBigram), true, weightAccent*r.share)
 			}
+			for _, w := range strings.Fields(r.accented) {
+				if !isASCII(w) {
+					syl[w] = max(syl[w], r.share)
+				}
+			}
 		}
-
+		for _, w := range slices.Sorted(maps.Keys(syl)) {
+			add(w, int(typeSyllable), true, weightRestoredSyllable*weightAccent*syl[w])
+		}
 	}
 	if ex.text != "" {
 		for _, t := range foldedAnalyzer.Analyze([]byte(ex.text)) {

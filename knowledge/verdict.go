@@ -84,10 +84,7 @@ func questionPositions(toks analysis.TokenStream) map[int]bool {
 
 // measure computes the signals for the best hit e.
 func measure(st *state, p plan, e *Entry, score, second float64) signals {
-	terms := map[string]bool{}
-	for _, t := range foldedAnalyzer.Analyze([]byte(e.Title + "\n" + joinKeywords(e) + "\n" + e.Text)) {
-		terms[string(t.Term)] = true
-	}
+	pr := st.profiles[e.ID]
 	var s signals
 	var total, found float64
 	for _, c := range p.concepts {
@@ -95,7 +92,7 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 		for _, alt := range c.alternatives {
 			all := true
 			for _, a := range alt {
-				if !terms[a] {
+				if !pr.has(a) {
 					all = false
 					break
 				}
@@ -113,7 +110,7 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 	if len(p.bigrams) > 0 {
 		n := 0
 		for _, b := range p.bigrams {
-			if terms[b] {
+			if pr.has(b) {
 				n++
 			}
 		}
