@@ -16,6 +16,13 @@
 // after a crash finds the entry handled. Knowledge search is read-only and
 // runs before that transaction, never inside it.
 //
+// bbolt has one writer and every commit pays two fsyncs, so the writers
+// share commits: the Router's transactions are a group commit
+// (tickets.Store.Batch), and cmd wires [InboxOptions.Batch] and
+// [OutboxOptions.Batch] to the same group with [StoreBatch], so that storing
+// updates, handling them and recording delivered replies pay one fsync
+// between them instead of taking turns.
+//
 // Replies are written in Telegram's HTML subset (<b>, <i>, <a href>, <code>)
 // with every piece of user and knowledge text escaped; each channel renders
 // that for its medium. Every user-facing text exists in Vietnamese (the

@@ -54,16 +54,38 @@ func (e *inboxEntry) badUTF8() bool { return e.RawText != nil }
 // with the rest of the process. Channels add to it before acknowledging an
 // update; one Router drains it. It is safe for concurrent use.
 type Inbox struct {
-	db *bolt.DB
+	db     *bolt.DB
+	update func(fn func(tx *bolt.Tx) error) error // Add's write transaction: db.Update or InboxOptions.Batch
 	// notify wakes the Router after Add commits; buffered 1 so that Add
 	// never blocks and wake-ups coalesce.
 	notify chan struct{}
 }
 
-// NewInbox creates the inbox's buckets in db if needed.
-func NewInbox(db *bolt.DB) (*Inbox, error) {
+// InboxOptions configure an Inbox; the zero value works.
+type InboxOptions struct {
+	// Batch, when set, runs Add's transaction shared with other writers
+	// of the same database and returns once it is committed: wire it to
+	// the Router's group commit (StoreBatch), so that storing updates
+	// (one webhook request, one poll) shares its fsync with the handling
+	// of earlier ones instead of taking bbolt's single writer for a commit
+	// of its own. It must honour the contract of tickets.Store.Batch (fn
+	// may run more than once; its error comes back as is). Nil: each Add
+	// commits alone.
+	Batch func(fn func(tx *bolt.Tx) error) error
+}
+
+// NewInbox creates the inbox's buckets in db if needed. opts is optional
+// (at most one; more is an error).
+func NewInbox(db *bolt.DB, opts ...InboxOptions) (*Inbox, error) {
 	if db == nil {
 		return nil, errors.New("bot: NewInbox: nil db")
+	}
+	if len(opts) > 1 {
+		return nil, fmt.Errorf("bot: NewInbox: %d options, want at most one", len(opts))
+	}
+	var o InboxOptions
+	if len(opts) == 1 {
+		o = opts[0]
 	}
 	err := db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketInbox, bucketInboxPending, bucketInboxSeen} {
@@ -76,7 +98,11 @@ func NewInbox(db *bolt.DB) (*Inbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: inbox: %w", err)
 	}
-	return &Inbox{db: db, notify: make(chan struct{}, 1)}, nil
+	in := &Inbox{db: db, update: o.Batch, notify: make(chan struct{}, 1)}
+	if in.update == nil {
+		in.update = db.Update
+	}
+	return in, nil
 }
 
 // Add stores msgs in ONE bbolt transaction, fsynced on commit, and runs
@@ -86,7 +112,8 @@ func NewInbox(db *bolt.DB) (*Inbox, error) {
 // pending or long handled) are skipped; added counts the new ones. A message
 // without Channel or SourceID fails the whole call with ErrInvalidMessage and
 // nothing is stored. Message.Received is set from the caller's value; when
-// zero it stays zero.
+// zero it stays zero. With InboxOptions.Batch the transaction is shared
+// with other writers; also must then be idempotent, as it may run again.
 func (in *Inbox) Add(msgs []Message, also func(tx *bolt.Tx) error) (added int, err error) {
 	for i := range msgs {
 		if msgs[i].Channel == "" || msgs[i].SourceID == "" {
@@ -94,8 +121,8 @@ func (in *Inbox) Add(msgs []Message, also func(tx *bolt.Tx) error) (added int, e
 				i, msgs[i].Channel, msgs[i].SourceID, ErrInvalidMessage)
 		}
 	}
-	err = in.db.Update(func(tx *bolt.Tx) error {
-		added = 0
+	err = in.update(func(tx *bolt.Tx) error {
+		added = 0 // fn may run again after a shared transaction's rollback
 		entries := tx.Bucket(bucketInbox)
 		pending := tx.Bucket(bucketInboxPending)
 		seen := tx.Bucket(bucketInboxSeen)

@@ -97,7 +97,7 @@ func runInbound(b *testing.B, kb bot.Searcher, qs []string, n, chats, batch int,
 	if err != nil {
 		b.Fatal(err)
 	}
-	inbox, err := bot.NewInbox(db)
+	inbox, err := bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(st)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -75,10 +75,10 @@ func startPipeline(t *testing.T, fake *faketg.Server, dir string, limits bot.Lim
 	}
 	p := &pipeline{dir: dir, db: db}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if p.in, err = bot.NewInbox(db); err != nil {
+	if p.st, err = tickets.NewStore(db, tickets.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if p.st, err = tickets.NewStore(db, tickets.Options{}); err != nil {
+	if p.in, err = bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(p.st)}); err != nil {
 		t.Fatal(err)
 	}
 	var router *bot.Router
