@@ -156,7 +156,7 @@ func isWordRune(r rune) bool {
 // isJoiner reports whether input[k] joins two word runs into one compound:
 // "132/2025/NĐ-CP", "KH&CN", "X-quang", "1.000", "1,5" (comma only between
 // digits).
-func isJoiner(input []byte, k int) bool {
+func isJoiner[S ~string | ~[]byte](input S, k int) bool {
 	switch input[k] {
 	case '/', '-', '&', '.', '_':
 		return true

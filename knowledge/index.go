@@ -58,7 +58,7 @@ type state struct {
 	// accent-preserving fields too.
 	restore  map[string]restoration
 	profiles map[string]*profile // entry ID → what the rerank knows of it
-	vocab    map[string]uint32   // folded syllable → ID (from 1)
+	vocab    map[string]uint32   // folded syllable or compound → ID (from 1)
 	vocabIDF []float64           // ID → idf
 	hash     string
 	builtAt  time.Time

@@ -46,6 +46,16 @@ type profile struct {
 	title []string
 	// seq is the folded running text as vocabulary IDs, 0 at clause breaks.
 	seq []uint32
+	// words are the folded syllables and compounds of the entry's Text, in
+	// the order foldedWords gives them, with their byte offsets in Text:
+	// the snippet marks them without analysing the text again.
+	words []word
+}
+
+// word is one syllable or compound of an entry's text: its byte offsets in
+// the text and its vocabulary ID.
+type word struct {
+	start, end, id uint32
 }
 
 // has reports whether the entry holds the folded term.
@@ -66,13 +76,33 @@ func hashTerm(s string) uint64 {
 	return h
 }
 
-// newProfile analyses an entry, adding its new syllables to vocab.
+// newProfile analyses an entry, adding its new syllables and compounds to
+// vocab.
 func newProfile(e *Entry, vocab map[string]uint32) profile {
 	var pr profile
-	toks := foldedAnalyzer.Analyze([]byte(e.Title + "\n" + joinKeywords(e) + "\n" + e.Text))
+	head := e.Title + "\n" + joinKeywords(e) + "\n"
+	// The text after a newline is split exactly as on its own (no word
+	// crosses the newline), only shifted by len(head).
+	toks := foldedAnalyzer.Analyze([]byte(head + e.Text))
 	pr.terms = make([]uint64, 0, len(toks))
+	n := 0
 	for _, t := range toks {
 		pr.terms = append(pr.terms, hashTerm(string(t.Term)))
+		if t.Start >= len(head) && t.Type != typeBigram {
+			n++
+		}
+	}
+	pr.words = make([]word, 0, n)
+	for _, t := range toks {
+		if t.Start < len(head) || t.Type == typeBigram {
+			continue
+		}
+		id, ok := vocab[string(t.Term)]
+		if !ok {
+			id = uint32(len(vocab) + 1)
+			vocab[string(t.Term)] = id
+		}
+		pr.words = append(pr.words, word{uint32(t.Start - len(head)), uint32(t.End - len(head)), id})
 	}
 	slices.Sort(pr.terms)
 	pr.terms = slices.Clip(slices.Compact(pr.terms))

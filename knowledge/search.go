@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html"
 	"maps"
 	"slices"
 	"strings"
@@ -166,8 +165,13 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
+	sw := st.snippetWords(p)
 	for _, r := range ranked {
-		res.Hits = append(res.Hits, hitOf(r.e, r.score, p.snippet(st, r.e.Text)))
+		var words []word
+		if pr := st.profiles[r.e.ID]; pr != nil {
+			words = pr.words
+		}
+		res.Hits = append(res.Hits, hitOf(r.e, r.score, sw.snippet(r.e.Text, words)))
 	}
 	if len(ranked) > 0 {
 		second := 0.0
@@ -369,106 +373,4 @@ func (p plan) query(topic string) query.Query {
 		q = bleve.NewConjunctionQuery(q, tq)
 	}
 	return q
-}
-
-// snippetBytes is about how much of a passage a snippet shows.
-const snippetBytes = 280
-
-// snippet returns the part of text that best matches the query, HTML
-// escaped, with <mark> around each matched word. Offsets come from the
-// analyzer, which never shifts them, so marks wrap the original characters
-// however they were typed (toneless query, decomposed text).
-func (p plan) snippet(st *state, text string) string {
-	want := map[string]float64{}
-	for _, c := range p.concepts {
-		for _, alt := range c.alternatives {
-			for _, a := range alt {
-				want[a] = max(want[a], st.idf(a))
-			}
-		}
-	}
-	type mark struct {
-		start, end int
-		term       string
-	}
-	var marks []mark
-	for _, t := range foldedWords([]byte(text)) {
-		if _, ok := want[string(t.Term)]; ok {
-			if n := len(marks); n > 0 && (t.Start < marks[n-1].end || // inside a compound already marked
-				(t.Start == marks[n-1].end+1 && isJoiner([]byte(text), marks[n-1].end))) { // "X-quang": one mark
-				if t.End > marks[n-1].end {
-					marks[n-1].end = t.End
-				}
-				continue
-			}
-			marks = append(marks, mark{t.Start, t.End, string(t.Term)})
-		}
-	}
-	// The window with the most distinct rare matched words.
-	from, to := 0, min(len(text), snippetBytes)
-	best := -1.0
-	for i := range marks {
-		start := max(0, marks[i].start-snippetBytes/6)
-		end := min(len(text), start+snippetBytes)
-		score := 0.0
-		seen := map[string]bool{}
-		for _, m := range marks[i:] {
-			if m.end > end {
-				break
-			}
-			if !seen[m.term] {
-				seen[m.term] = true
-				score += want[m.term]
-			}
-		}
-		if score > best {
-			best, from, to = score, start, end
-		}
-	}
-	from, to = wordBoundary(text, from, false), wordBoundary(text, to, true)
-	var b strings.Builder
-	if from > 0 {
-		b.WriteString("… ")
-	}
-	pos := from
-	for _, m := range marks {
-		if m.start < from || m.end > to {
-			continue
-		}
-		b.WriteString(html.EscapeString(text[pos:m.start]))
-		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[m.start:m.end]))
-		b.WriteString("</mark>")
-		pos = m.end
-	}
-	b.WriteString(html.EscapeString(text[pos:to]))
-	if to < len(text) {
-		b.WriteString(" …")
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// wordBoundary moves i (a byte offset into s) to a nearby space, forward
-// when end is true, so a snippet never cuts a word or a rune.
-func wordBoundary(s string, i int, end bool) int {
-	if i <= 0 || i >= len(s) {
-		return min(max(i, 0), len(s))
-	}
-	if end {
-		for j := i; j < len(s) && j < i+40; j++ {
-			if s[j] == ' ' || s[j] == '\n' {
-				return j
-			}
-		}
-	} else {
-		for j := i; j > 0 && j > i-40; j-- {
-			if s[j-1] == ' ' || s[j-1] == '\n' {
-				return j
-			}
-		}
-	}
-	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return i
 }
