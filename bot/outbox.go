@@ -35,11 +35,11 @@ import (
 // transaction right after Send returns (one fsync: about half a millisecond
 // on this machine's idle disk, a few under load). That transaction is
 // shared with the records of the sends finishing at the same time (a group
-// commit: OutboxOptions.Batch, the Router's own, as cmd wires it; else
-// outbox_group.go), so delivery is not capped at one fsync per message and
-// the outbox does not take bbolt's single writer from the Router; the
-// window grows at most by the commit already in progress and a 1 ms
-// gathering wait. If the process dies inside that window the message
+// commit: OutboxOptions.Batch, the Router's own, as cmd wires it; else a
+// tickets.GroupCommit of the outbox's own), so delivery is not capped at
+// one fsync per message and the outbox does not take bbolt's single writer
+// from the Router; the window grows at most by the commit already in
+// progress and a 1 ms gathering wait. If the process dies inside that window the message
 // is sent again after restart. Neither Telegram nor Slack offers an
 // idempotency key, so a window there must be; the alternative, recording
 // before sending, would lose messages instead. Within one process nothing is sent twice: a message
@@ -129,7 +129,8 @@ type OutboxOptions struct {
 	// of tickets.Store.Batch: fn may run more than once (a shared
 	// transaction is rolled back and each function run alone when one
 	// fails), fn's error comes back as is, a panic in fn comes back as an
-	// error. Nil: the outbox groups its own records (outbox_group.go).
+	// error (tickets.GroupCommit states it). Nil: the outbox groups its own
+	// records with a tickets.GroupCommit over its database.
 	Batch func(fn func(tx *bolt.Tx) error) error
 }
 

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/tickets"
 )
 
 // outboxRecordTries is how many times a failing OnSent/OnFailed callback
@@ -23,8 +25,8 @@ const outboxRecordTries = 5
 // backoff.
 //
 // Records of sends finishing together share one transaction and one fsync
-// (a group commit: OutboxOptions.Batch, the Router's, when set, else
-// outboxGroup): the worker waits until its record is
+// (a group commit: OutboxOptions.Batch, the Router's, when set, else a
+// tickets.GroupCommit of its own): the worker waits until its record is
 // committed, so a chat's next item still goes only after this one is
 // recorded. A record function may therefore run more than once (a shared
 // transaction is rolled back and each record run alone when one of them
@@ -40,13 +42,13 @@ type recordStage struct {
 	depth    *atomic.Int64
 }
 
-// newRecordStage records through batch, or through a group of its own over
-// db when batch is nil.
+// newRecordStage records through batch, or through a group commit of its
+// own over db (tickets.NewGroupCommit) when batch is nil.
 func newRecordStage(batch func(func(*bolt.Tx) error) error, db *bolt.DB,
 	onSent func(*bolt.Tx, Reply, string) error, onFailed func(*bolt.Tx, Reply, error) error,
 	m *Metrics, log *slog.Logger, depth *atomic.Int64) *recordStage {
 	if batch == nil {
-		batch = newOutboxGroup(db).do
+		batch = tickets.NewGroupCommit(db).Do
 	}
 	return &recordStage{batch: batch, onSent: onSent, onFailed: onFailed, metrics: m, log: log, depth: depth}
 }

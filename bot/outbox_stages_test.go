@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/tickets"
 )
 
 var (
@@ -307,8 +310,8 @@ func TestRecordStageGroupCommit(t *testing.T) {
 		var mu sync.Mutex // guards committed
 		committed := make(map[string][]int)
 		leading, release := make(chan struct{}), make(chan struct{})
-		g := newOutboxGroup(db)
-		s := newRecordStage(g.do, db, func(tx *bolt.Tx, r Reply, id string) error {
+		g := tickets.NewGroupCommit(db)
+		s := newRecordStage(g.Do, db, func(tx *bolt.Tx, r Reply, id string) error {
 			if r.ChatID == "c0" {
 				close(leading)
 				<-release
@@ -341,16 +344,14 @@ func TestRecordStageGroupCommit(t *testing.T) {
 		for _, d := range ds[1:] {
 			exec(d)
 		}
-		for {
-			g.mu.Lock()
-			queued := len(g.pending)
-			g.mu.Unlock()
+		// Wait (yielding, not sleeping) until c1..c7 are queued behind c0's
+		// open transaction; the leader is committing, not gathering.
+		for hang := time.Now().Add(10 * time.Second); ; runtime.Gosched() {
+			queued := g.Queued()
 			if queued == n-1 {
 				break
 			}
-			select {
-			case <-g.joined: // signalled after every join; the leader is not gathering
-			case <-time.After(10 * time.Second): // a hang guard, not a timing assertion
+			if time.Now().After(hang) { // a hang guard, not a timing assertion
 				close(release)
 				wg.Wait()
 				t.Fatalf("%d records queued behind the open transaction, want %d", queued, n-1)

@@ -12,7 +12,10 @@
 // the caller's own transaction so that creating a ticket, marking the inbound
 // message handled and enqueuing the reply commit together (the router does
 // this); Store.View and Store.Update are convenience wrappers. Store.Create
-// groups concurrent creations into one fsync (group commit).
+// and Store.Batch group concurrent writers into one fsync through a
+// GroupCommit, the process's one group-commit primitive (the outbox makes its
+// own over the shared file when it is not wired to Store.Batch); a function
+// given to it may run more than once and must be idempotent.
 //
 // Values returned by Tx methods are decoded copies: they stay valid after the
 // transaction ends. Keep read transactions short: a long one blocks a writer

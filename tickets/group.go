@@ -9,13 +9,30 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// groupCommit runs concurrent callers' functions in shared transactions, so
-// N creators pay for one fsync instead of N (group commit). Unlike
-// bolt.DB.Batch (a 10 ms timer) a lone caller commits at once; a leader
-// waits at most gatherWait, and only while fewer calls are queued than the
-// last commit carried. No goroutine is started: a waiting caller is handed
-// the leader role when its turn comes.
-type groupCommit struct {
+// GroupCommit runs the functions of concurrent callers in shared bbolt write
+// transactions, so that N callers pay for one fsync and take bbolt's single
+// writer once instead of N times (group commit). It is safe for concurrent
+// use; make one per database with NewGroupCommit and share it among every
+// writer that should group.
+//
+// Unlike bolt.DB.Batch (a 10 ms timer) a lone call commits at once. Calls
+// arriving while a commit runs queue and form the next batch; its leader
+// waits at most gatherWait (1 ms), and only while fewer calls are queued
+// than the last commit carried. No goroutine is started: a waiting caller is
+// handed the leader role when its turn comes, so the batch is bounded by the
+// number of callers.
+//
+// The contract for fn: if any function of a shared transaction fails or
+// panics, the transaction is rolled back and every function of the batch is
+// run again alone, in a transaction of its own. A function may therefore run
+// more than once and must be idempotent: change the database only through
+// the tx it is given, set any result variables afresh on each run, and put
+// effects seen outside the database in tx.OnCommit (bbolt runs it only if
+// the transaction commits). fn must not keep the tx, nor values read from
+// it, after it returns.
+type GroupCommit struct {
+	db *bolt.DB
+
 	mu      sync.Mutex    // guards pending, running and last
 	pending []*groupCall  // calls waiting for the next commit
 	running bool          // a leader is committing
@@ -24,25 +41,25 @@ type groupCommit struct {
 }
 
 type groupCall struct {
-	fn   func(*Tx) error
+	fn   func(*bolt.Tx) error
 	err  error
 	done bool          // set (under mu) once err is final
 	wake chan struct{} // receives when done, or when the call must lead
 }
 
-// Batch runs fn in a write transaction shared with concurrent Batch callers
-// and returns when that transaction is committed (fsynced) or has failed.
-// If any function of a shared transaction fails, the transaction is rolled
-// back and every function is run again alone, so fn may run more than once:
-// it must only change the database through its Tx, and must set any result
-// variables afresh on each run. fn's error is returned as is.
-func (s *Store) Batch(fn func(*Tx) error) error {
-	g := &s.group
+// NewGroupCommit returns a group commit over db, which must be writable and
+// stay open while the group is used.
+func NewGroupCommit(db *bolt.DB) *GroupCommit {
+	return &GroupCommit{db: db, joined: make(chan struct{}, 1)}
+}
+
+// Do runs fn in a write transaction shared with concurrent Do callers and
+// returns when that transaction is committed (fsynced) or has failed. fn's
+// own error is returned as is; a panic in fn comes back as an error. fn may
+// run more than once: see the contract on GroupCommit.
+func (g *GroupCommit) Do(fn func(*bolt.Tx) error) error {
 	c := &groupCall{fn: fn, wake: make(chan struct{}, 1)}
 	g.mu.Lock()
-	if g.joined == nil {
-		g.joined = make(chan struct{}, 1)
-	}
 	g.pending = append(g.pending, c)
 	select {
 	case g.joined <- struct{}{}:
@@ -65,7 +82,7 @@ func (s *Store) Batch(fn func(*Tx) error) error {
 	g.last = len(batch)
 	g.mu.Unlock()
 
-	s.commitGroup(batch)
+	g.commit(batch)
 
 	g.mu.Lock()
 	for _, b := range batch {
@@ -83,6 +100,14 @@ func (s *Store) Batch(fn func(*Tx) error) error {
 	return c.err
 }
 
+// Queued reports how many calls are waiting for the next commit, not
+// counting those of a commit in progress: a gauge for metrics and tests.
+func (g *GroupCommit) Queued() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.pending)
+}
+
 // gatherWait bounds how long a leader waits for callers to join.
 const gatherWait = time.Millisecond
 
@@ -90,7 +115,7 @@ const gatherWait = time.Millisecond
 // many calls are pending as the last batch had. Under steady concurrency the
 // callers of the last commit are just resubmitting; without the wait,
 // batches split into two alternating halves and each pays its own fsync.
-func (g *groupCommit) gather() {
+func (g *GroupCommit) gather() {
 	if len(g.pending) >= g.last {
 		return
 	}
@@ -109,11 +134,11 @@ func (g *groupCommit) gather() {
 }
 
 // errSolo marks a shared transaction abandoned because one function failed.
-var errSolo = errors.New("tickets: batch member failed")
+var errSolo = errors.New("tickets: group commit member failed")
 
-func (s *Store) commitGroup(batch []*groupCall) {
-	err := s.db.Update(func(btx *bolt.Tx) error {
-		tx := s.Tx(btx)
+// commit runs batch in one transaction; if that fails, each call alone.
+func (g *GroupCommit) commit(batch []*groupCall) {
+	err := g.db.Update(func(tx *bolt.Tx) error {
 		for _, c := range batch {
 			if c.err = safeCall(c.fn, tx); c.err != nil {
 				return errSolo
@@ -128,19 +153,32 @@ func (s *Store) commitGroup(batch []*groupCall) {
 		return // c.err already holds the function's own error
 	}
 	for _, c := range batch {
-		c.err = s.db.Update(func(btx *bolt.Tx) error { return safeCall(c.fn, s.Tx(btx)) })
+		c.err = g.db.Update(func(tx *bolt.Tx) error { return safeCall(c.fn, tx) })
 	}
 }
 
 // safeCall turns a panic in fn into an error so that a panicking caller
-// cannot leave the group without a leader.
-func safeCall(fn func(*Tx) error, tx *Tx) (err error) {
+// cannot leave the group without a leader and its batch-mates waiting for
+// ever.
+func safeCall(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = fmt.Errorf("tickets: batch function panicked: %v", p)
+			err = fmt.Errorf("tickets: group commit: function panicked: %v", p)
 		}
 	}()
 	return fn(tx)
+}
+
+// Batch runs fn in a write transaction shared with concurrent Batch and
+// Create callers (a GroupCommit over the store's database) and returns when
+// that transaction is committed (fsynced) or has failed. fn's error is
+// returned as is; a panic in fn comes back as an error. If any function of
+// a shared transaction fails, the transaction is rolled back and every
+// function is run again alone, so fn may run more than once: it must only
+// change the database through its Tx, and must set any result variables
+// afresh on each run.
+func (s *Store) Batch(fn func(*Tx) error) error {
+	return s.group.Do(func(btx *bolt.Tx) error { return fn(s.Tx(btx)) })
 }
 
 // Create opens a ticket like Tx.Create in its own transaction, sharing the

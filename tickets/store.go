@@ -30,7 +30,7 @@ type Store struct {
 	sla   SLAPolicy
 	cal   *Calendar
 	now   func() time.Time
-	group groupCommit
+	group *GroupCommit // shares one commit (one fsync) among concurrent Batch and Create callers
 }
 
 // NewStore returns a store on db, creating its buckets if db is writable.
@@ -44,7 +44,7 @@ func NewStore(db *bolt.DB, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, sla: sla, cal: opts.Calendar, now: opts.Now}
+	s := &Store{db: db, sla: sla, cal: opts.Calendar, now: opts.Now, group: NewGroupCommit(db)}
 	if s.now == nil {
 		s.now = time.Now
 	}
