@@ -8,8 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/mostvn/supportbot/knowledge"
 )
 
@@ -45,19 +43,7 @@ func link(u, label string) string {
 
 // fold lowers s and strips Vietnamese tone and vowel marks (đ becomes d), so
 // that "Cảm ơn", "cam on" and "CẢM ƠN" compare equal.
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ' || r == 'Đ':
-			r = 'd'
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
+func fold(s string) string { return strings.ToLower(knowledge.StripTones(s)) }
 
 // words splits s into letter/digit runs.
 func words(s string) []string {
