@@ -29,8 +29,12 @@ const (
 	defaultLimit = 5
 	maxLimit     = 100 // a larger Options.Limit is cut to it
 	// maxQueryTerms keeps the rarest terms of a very long query: each term
-	// costs a posting-list walk per field.
-	maxQueryTerms = 160
+	// costs a posting-list walk per field, and bleve merges the lists in a
+	// heap, so a long statement's search time grows with its term count.
+	// Past about 90 terms, the commoner ones changed none of the eval
+	// figures on the sets in shared/bench but took most of the slowest
+	// searches' time.
+	maxQueryTerms = 90
 )
 
 // Query weights, tuned on the legal retrieval sets in shared/bench (see
