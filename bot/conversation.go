@@ -271,6 +271,12 @@ func (t *turn) feedback(helpful bool, ref string) error {
 	if err != nil {
 		return err
 	}
+	if q == nil && questionIssued(t.tx, ref) {
+		// Pruned: asked more than QuestionRetention ago.
+		t.toast("")
+		t.reply(tr(t.lang, txtFeedbackExpired, int(QuestionRetention/(24*time.Hour))))
+		return nil
+	}
 	if q == nil || q.Channel != t.m.Channel || q.ChatID != t.m.ChatID {
 		t.toast("")
 		t.reply(tr(t.lang, txtFeedbackGone))

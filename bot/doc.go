@@ -28,6 +28,16 @@
 // that for its medium. Every user-facing text exists in Vietnamese (the
 // default) and English, in the catalogue of texts.go.
 //
+// The bookkeeping that lets updates be deduplicated, answers be rated and
+// replies to the bot's messages join their ticket would grow forever; the
+// Router's Run prunes it every RouterOptions.PruneEvery (hourly by default),
+// in bounded batches: dedupe keys after [SeenRetention] (7 days, well past
+// Telegram's ~24 h of redelivery), answered questions after
+// [QuestionRetention] (30 days; a later button press is told the question is
+// too old and offered /ticket), and links to tickets after [LinkRetention]
+// (90 days) once their ticket is closed, cancelled or long resolved. Entries
+// stored before they carried a time age from the first pruning run.
+//
 // Caveats: values read from bbolt are valid only inside their transaction;
 // this package copies what it keeps. The Router holds no write transaction
 // while it searches.

@@ -16,7 +16,10 @@ import (
 var (
 	bucketInbox        = []byte("bot_inbox")         // seq -> inboxEntry JSON: pending, failed and rejected entries
 	bucketInboxPending = []byte("bot_inbox_pending") // seq -> nothing: the entries still to handle
-	bucketInboxSeen    = []byte("bot_inbox_seen")    // channel 0x00 source id -> seq: every entry ever added, for dedupe
+	// bucketInboxSeen holds a key for every entry added in the last
+	// SeenRetention, for dedupe; the Router prunes older ones. Values
+	// written before the stored time was recorded are the bare sequence.
+	bucketInboxSeen = []byte("bot_inbox_seen") // channel 0x00 source id -> seq, then the time stored (8-byte unix ns)
 )
 
 // ErrInvalidMessage is returned (wrapped) by Inbox.Add for a message that
@@ -31,7 +34,8 @@ const (
 	stateFailed   entryState = "failed"   // its handler failed or panicked; kept for operators, never retried automatically
 	stateRejected entryState = "rejected" // bad input (too long, invalid UTF-8); the officer was told; kept
 	// Handled entries are deleted from bucketInbox; their key stays in
-	// bucketInboxSeen so that a replayed update is still recognised.
+	// bucketInboxSeen for SeenRetention so that a replayed update is still
+	// recognised.
 )
 
 // inboxEntry is what the inbox stores for one message.
@@ -56,6 +60,7 @@ func (e *inboxEntry) badUTF8() bool { return e.RawText != nil }
 type Inbox struct {
 	db     *bolt.DB
 	update func(fn func(tx *bolt.Tx) error) error // Add's write transaction: db.Update or InboxOptions.Batch
+	now    func() time.Time                       // when a dedupe key is stored, for its retention
 	// notify wakes the Router after Add commits; buffered 1 so that Add
 	// never blocks and wake-ups coalesce.
 	notify chan struct{}
@@ -72,6 +77,9 @@ type InboxOptions struct {
 	// may run more than once; its error comes back as is). Nil: each Add
 	// commits alone.
 	Batch func(fn func(tx *bolt.Tx) error) error
+	// Now is the clock that dates dedupe keys; they are kept for
+	// SeenRetention from then. Nil means time.Now. Use the Router's clock.
+	Now func() time.Time
 }
 
 // NewInbox creates the inbox's buckets in db if needed. opts is optional
@@ -98,9 +106,12 @@ func NewInbox(db *bolt.DB, opts ...InboxOptions) (*Inbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: inbox: %w", err)
 	}
-	in := &Inbox{db: db, update: o.Batch, notify: make(chan struct{}, 1)}
+	in := &Inbox{db: db, update: o.Batch, now: o.Now, notify: make(chan struct{}, 1)}
 	if in.update == nil {
 		in.update = db.Update
+	}
+	if in.now == nil {
+		in.now = time.Now
 	}
 	return in, nil
 }
@@ -109,7 +120,7 @@ func NewInbox(db *bolt.DB, opts ...InboxOptions) (*Inbox, error) {
 // also (when not nil) in the same transaction: a Telegram poller saves its
 // next offset there, so that an update is either stored and confirmed or
 // neither. Messages already seen (same Channel and SourceID, whether still
-// pending or long handled) are skipped; added counts the new ones. A message
+// pending or handled within SeenRetention) are skipped; added counts the new ones. A message
 // without Channel or SourceID fails the whole call with ErrInvalidMessage and
 // nothing is stored. Message.Received is set from the caller's value; when
 // zero it stays zero. With InboxOptions.Batch the transaction is shared
@@ -123,6 +134,7 @@ func (in *Inbox) Add(msgs []Message, also func(tx *bolt.Tx) error) (added int, e
 	}
 	err = in.update(func(tx *bolt.Tx) error {
 		added = 0 // fn may run again after a shared transaction's rollback
+		now := in.now()
 		entries := tx.Bucket(bucketInbox)
 		pending := tx.Bucket(bucketInboxPending)
 		seen := tx.Bucket(bucketInboxSeen)
@@ -150,7 +162,7 @@ func (in *Inbox) Add(msgs []Message, also func(tx *bolt.Tx) error) (added int, e
 			if err := pending.Put(k, nil); err != nil {
 				return err
 			}
-			if err := seen.Put(key, k); err != nil {
+			if err := seen.Put(key, seenValue(seq, now)); err != nil {
 				return err
 			}
 			added++

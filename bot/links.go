@@ -15,12 +15,16 @@ import (
 // Buckets that tie the conversation together.
 var (
 	// bucketLinks maps a message the bot sent about a ticket to the ticket,
-	// so that an officer's reply to it joins the ticket's conversation.
-	bucketLinks = []byte("bot_links") // channel 0x00 chat id 0x00 message id -> ticket id
+	// so that an officer's reply to it joins the ticket's conversation. The
+	// Router prunes links older than LinkRetention once their ticket is
+	// done with. Values written before the time was recorded are the bare
+	// ticket id.
+	bucketLinks = []byte("bot_links") // channel 0x00 chat id 0x00 message id -> ticket id 0x00 time linked (8-byte unix ns)
 	// bucketQuestions keeps each answered question under a short ref that
 	// the feedback buttons carry ("fb:no:<ref>" fits Telegram's 64 bytes of
 	// callback data), so that "not helpful" can open a ticket with the
-	// question and the hits that were shown.
+	// question and the hits that were shown. The Router prunes questions
+	// asked more than QuestionRetention ago.
 	bucketQuestions = []byte("bot_questions") // ref -> askedQuestion JSON
 )
 
@@ -56,11 +60,17 @@ func linkedTicket(tx *bolt.Tx, ch Channel, chatID, msgID string) string {
 	if msgID == "" {
 		return ""
 	}
-	return string(tx.Bucket(bucketLinks).Get(linkKey(ch, chatID, msgID)))
+	v := tx.Bucket(bucketLinks).Get(linkKey(ch, chatID, msgID))
+	if v == nil {
+		return ""
+	}
+	id, _, _ := decodeLink(v)
+	return id
 }
 
-func putLink(tx *bolt.Tx, ch Channel, chatID, msgID, ticketID string) error {
-	return tx.Bucket(bucketLinks).Put(linkKey(ch, chatID, msgID), []byte(ticketID))
+// putLink links a sent message to a ticket, dated at.
+func putLink(tx *bolt.Tx, ch Channel, chatID, msgID, ticketID string, at time.Time) error {
+	return tx.Bucket(bucketLinks).Put(linkKey(ch, chatID, msgID), linkValue(ticketID, at))
 }
 
 // saveQuestion stores q under a new short ref (base 36 of a sequence) and
@@ -81,6 +91,14 @@ func putQuestion(tx *bolt.Tx, q *askedQuestion) error {
 		return fmt.Errorf("encode question %s: %w", q.Ref, err)
 	}
 	return tx.Bucket(bucketQuestions).Put([]byte(q.Ref), v)
+}
+
+// questionIssued reports whether ref is one saveQuestion handed out: with
+// the question gone, it was pruned for its age.
+func questionIssued(tx *bolt.Tx, ref string) bool {
+	seq, err := strconv.ParseUint(ref, 36, 64)
+	return err == nil && seq > 0 && strconv.FormatUint(seq, 36) == ref &&
+		seq <= tx.Bucket(bucketQuestions).Sequence()
 }
 
 // loadQuestion returns the question under ref, or nil when there is none.

@@ -49,6 +49,11 @@ type RouterOptions struct {
 	Now     func() time.Time // clock for state (tickets, focus, registration); nil means time.Now
 	Metrics *Metrics         // nil: no metrics
 	Logger  *slog.Logger     // nil: no logs
+	// PruneEvery is how often Run deletes the dedupe keys, questions and
+	// links past their retention (SeenRetention, QuestionRetention,
+	// LinkRetention); it also prunes once when it starts. 0 means
+	// DefaultPruneInterval; negative is refused.
+	PruneEvery time.Duration
 }
 
 // Router drains the Inbox: it handles each entry, in order per chat, with a
@@ -65,7 +70,11 @@ type Router struct {
 	metrics *Metrics
 	log     *slog.Logger
 
-	onHandled func(Message) // test seam: called after an entry's commit
+	pruneEvery time.Duration
+
+	onHandled func(Message)    // test seam: called after an entry's commit
+	pruneTick <-chan time.Time // test seam: replaces the pruning ticker
+	onPruned  func(err error)  // test seam: called after each pruning run
 }
 
 // panicError is a panic of a handler caught inside a transaction, where
@@ -116,11 +125,16 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 		return nil, errors.New("bot: NewRouter: nil outbox")
 	case opts.Workers < 0:
 		return nil, fmt.Errorf("bot: NewRouter: %d workers", opts.Workers)
+	case opts.PruneEvery < 0:
+		return nil, fmt.Errorf("bot: NewRouter: prune interval %v", opts.PruneEvery)
 	}
 	r := &Router{db: db, in: in, kb: kb, st: st, out: out, workers: opts.Workers,
-		now: opts.Now, metrics: opts.Metrics, log: opts.Logger}
+		now: opts.Now, metrics: opts.Metrics, log: opts.Logger, pruneEvery: opts.PruneEvery}
 	if r.workers == 0 {
 		r.workers = DefaultWorkers
+	}
+	if r.pruneEvery == 0 {
+		r.pruneEvery = DefaultPruneInterval
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -129,7 +143,7 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketOfficers, bucketQuestions, bucketLinks} {
+		for _, b := range [][]byte{bucketOfficers, bucketQuestions, bucketLinks, bucketRetention} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -156,7 +170,9 @@ func (r *Router) Commands(lang string) []Command { return commands(lang) }
 // Run drains the inbox until ctx is done, then waits for the entries being
 // handled to finish and returns nil. Entries not handled yet stay in the
 // inbox for the next Run. It returns an error only when the inbox cannot be
-// read.
+// read. Alongside, it prunes old bookkeeping at once and then every
+// RouterOptions.PruneEvery (see SeenRetention); a failed pruning is logged
+// and retried at the next interval, never stopping Run.
 func (r *Router) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	jobs := make(chan inboxEntry)
@@ -164,6 +180,11 @@ func (r *Router) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel() // runs before wg.Wait: idle workers stop
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r.pruneLoop(ctx)
+	}()
 	for range r.workers {
 		wg.Add(1)
 		go func() {
@@ -488,7 +509,7 @@ func (r *Router) OnSent(tx *bolt.Tx, rep Reply, sentID string) error {
 	if rep.TicketID == "" || sentID == "" || rep.CallbackID != "" {
 		return nil
 	}
-	if err := putLink(tx, rep.Channel, rep.ChatID, sentID, rep.TicketID); err != nil {
+	if err := putLink(tx, rep.Channel, rep.ChatID, sentID, rep.TicketID, r.now()); err != nil {
 		return fmt.Errorf("bot: link message %s to %s: %w", sentID, rep.TicketID, err)
 	}
 	return nil

@@ -109,7 +109,7 @@ func newStoppedHarness(t *testing.T) *rtHarness {
 	if h.store, err = tickets.NewStore(db, tickets.Options{Now: h.now}); err != nil {
 		t.Fatal(err)
 	}
-	if h.inbox, err = bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(h.store)}); err != nil {
+	if h.inbox, err = bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(h.store), Now: h.now}); err != nil {
 		t.Fatal(err)
 	}
 	h.outbox, err = bot.NewOutbox(db, bot.OutboxOptions{

@@ -82,7 +82,7 @@ func wire(a *app, cfg Config, log *slog.Logger) (_ *wiring, err error) {
 	if w.store, err = tickets.NewStore(w.db, opts); err != nil {
 		return nil, err
 	}
-	if w.inbox, err = bot.NewInbox(w.db, bot.InboxOptions{Batch: bot.StoreBatch(w.store)}); err != nil {
+	if w.inbox, err = bot.NewInbox(w.db, bot.InboxOptions{Batch: bot.StoreBatch(w.store), Now: a.now}); err != nil {
 		return nil, err
 	}
 	// The router is made after the outbox, which needs its hooks: the
