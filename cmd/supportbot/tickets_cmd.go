@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -94,19 +95,28 @@ func withStore(a *app, fn func(st *tickets.Store) error) error {
 
 func ticketsListCommand() *command {
 	return &command{
-		name: "tickets list", args: "[--state S] [--province P] [--topic T] [--limit N] [--json]",
+		name: "tickets list", args: "[--state S] [--province P] [--topic T] [--breached | --due-within D] [--limit N] [--json]",
 		vi: "Liệt kê phiếu, mới nhất trước", en: "List tickets, newest first",
-		viLong: "--state nhận một hoặc nhiều trạng thái cách nhau bởi dấu phẩy (" + statesList() + "), hoặc \"open\" cho mọi phiếu chưa xong.",
-		enLong: "--state takes one or more comma-separated states (" + statesList() + "), or \"open\" for every ticket still needing work.",
+		viLong: "--state nhận một hoặc nhiều trạng thái cách nhau bởi dấu phẩy (" + statesList() + "), hoặc \"open\" cho mọi phiếu chưa xong.\n" +
+			"--breached và --due-within dùng cho trực ca: các phiếu chưa xong đã quá hạn SLA, hoặc sắp đến hạn, hạn gần nhất trước.",
+		enLong: "--state takes one or more comma-separated states (" + statesList() + "), or \"open\" for every ticket still needing work.\n" +
+			"--breached and --due-within are for on-call triage: open tickets past an SLA target, or due soon, most urgent first.",
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			state := fs.String("state", "", a.tr("lọc theo `TRẠNG_THÁI` (phân tách bằng dấu phẩy; open = chưa xong)", "filter by `STATE` (comma-separated; open = not done)"))
 			province := fs.String("province", "", a.tr("lọc theo `TỈNH` (có dấu hoặc không)", "filter by `PROVINCE` (with or without tone marks)"))
 			topic := fs.String("topic", "", a.tr("lọc theo `CHỦ_ĐỀ`: ", "filter by `TOPIC`: ")+strings.Join(tickets.Topics, ", "))
 			limit := fs.Int("limit", 0, a.tr("tối đa `N` phiếu (0 = tất cả)", "at most `N` tickets (0 = all)"))
 			asJSON := fs.Bool("json", false, a.tr("in mảng JSON các phiếu", "print a JSON array of tickets"))
+			breached := fs.Bool("breached", false, a.tr("chỉ các phiếu chưa xong đã quá hạn SLA", "only open tickets past an SLA target"))
+			dueWithin := fs.Duration("due-within", 0, a.tr("chỉ các phiếu chưa xong sẽ đến hạn SLA trong `THỜI_GIAN` (ví dụ 1h)", "only open tickets whose SLA target falls within `DURATION` (e.g. 1h)"))
 			return func(ctx context.Context, args []string) error {
 				if len(args) > 0 {
 					return &usageError{cmd: ticketsListCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
+				}
+				if *breached && *dueWithin != 0 || *dueWithin < 0 || (*breached || *dueWithin != 0) && *state != "" {
+					return &usageError{cmd: ticketsListCommand(), msg: a.tr(
+						"--breached và --due-within (lớn hơn 0) không dùng cùng nhau, cũng không cùng --state",
+						"--breached and --due-within (above 0) go alone, and not with --state")}
 				}
 				f := tickets.Filter{Province: *province, Topic: *topic, Limit: *limit}
 				for s := range strings.SplitSeq(*state, ",") {
@@ -123,7 +133,13 @@ func ticketsListCommand() *command {
 					}
 				}
 				return withStore(a, func(st *tickets.Store) error {
-					ts, err := st.List(f)
+					var ts []*tickets.Ticket
+					var err error
+					if *breached || *dueWithin > 0 {
+						ts, err = slaList(st, f, a.now(), *breached, *dueWithin)
+					} else {
+						ts, err = st.List(f)
+					}
 					if err != nil {
 						return err
 					}
@@ -139,6 +155,43 @@ func ticketsListCommand() *command {
 			}
 		},
 	}
+}
+
+// slaList returns the open tickets past an SLA target (breached) or due
+// within the given duration, most urgent first, narrowed to f's province,
+// topic and limit.
+func slaList(st *tickets.Store, f tickets.Filter, now time.Time, breached bool, within time.Duration) ([]*tickets.Ticket, error) {
+	var province, topic string
+	if f.Province != "" || f.Topic != "" {
+		var okP, okT bool
+		province, okP = tickets.NormalizeProvince(f.Province)
+		if topic, okT = tickets.NormalizeTopic(f.Topic); f.Topic == "" {
+			topic = ""
+		}
+		if !okP || !okT {
+			return st.List(f) // the store's own validation error names what is accepted
+		}
+	}
+	var ts []*tickets.Ticket
+	err := st.View(func(tx *tickets.Tx) error {
+		var err error
+		if breached {
+			ts, err = tx.Breached(now)
+		} else {
+			ts, err = tx.DueSoon(now, within)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ts = slices.DeleteFunc(ts, func(t *tickets.Ticket) bool {
+		return province != "" && t.Province != province || topic != "" && t.Topic != topic
+	})
+	if f.Limit > 0 && len(ts) > f.Limit {
+		ts = ts[:f.Limit]
+	}
+	return ts, nil
 }
 
 func statesList() string {
