@@ -85,12 +85,20 @@ func commands(lang string) []Command {
 
 // parseCommand splits "/Name@botname args" into the command, the name as
 // typed (for error messages) and the arguments. ok is false when text is not
-// a command at all. "/cmd@anybot" is accepted: in a group the client adds
-// the bot's name.
+// a command at all. "/cmd@anybot" is accepted here: whether the command is
+// ours is for commandForUs to say, once the Router's username is known.
 func parseCommand(text string) (id cmdID, typed, args string, ok bool) {
+	id, typed, args, _, ok = parseAddressed(text)
+	return id, typed, args, ok
+}
+
+// parseAddressed is parseCommand that also returns the bot the command is
+// addressed to: "other_bot" for "/help@other_bot", "" when there is no
+// suffix.
+func parseAddressed(text string) (id cmdID, typed, args, to string, ok bool) {
 	text = strings.TrimLeftFunc(text, unicode.IsSpace)
 	if !strings.HasPrefix(text, "/") || len(text) < 2 {
-		return cmdUnknown, "", "", false
+		return cmdUnknown, "", "", "", false
 	}
 	head, rest, _ := strings.Cut(text, " ")
 	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
@@ -99,12 +107,25 @@ func parseCommand(text string) (id cmdID, typed, args string, ok bool) {
 	typed = head
 	name := head[1:]
 	if at := strings.IndexByte(name, '@'); at >= 0 {
-		name = name[:at]
+		name, to = name[:at], name[at+1:]
 		typed = "/" + name
 	}
 	if name == "" || strings.HasPrefix(name, "/") {
-		return cmdUnknown, "", "", false // "//" or "/ " is text, not a command
+		return cmdUnknown, "", "", "", false // "//" or "/ " is text, not a command
 	}
 	id = commandNames[fold(name)]
-	return id, typed, strings.TrimSpace(rest), true
+	return id, typed, strings.TrimSpace(rest), to, true
+}
+
+// commandForUs reports whether the command in text is meant for a bot named
+// username: it has no @suffix, or the suffix is username (Telegram usernames
+// are case-insensitive). An empty username (console, tests, getMe failed at
+// start) takes every command. In a group with several bots the client sends
+// "/help@other_bot" to everyone; only other_bot should answer.
+func commandForUs(text, username string) bool {
+	if username == "" {
+		return true
+	}
+	_, _, _, to, ok := parseAddressed(text)
+	return !ok || to == "" || strings.EqualFold(to, username)
 }

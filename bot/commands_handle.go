@@ -7,8 +7,14 @@ import (
 	"github.com/mostvn/supportbot/knowledge"
 )
 
-// command runs one slash command. res is the search result for /hoi.
+// command runs one slash command. res is the search result for /hoi. A
+// command addressed to another bot ("/help@other_bot" in a group) is
+// ignored: no reply, none of the command's effects (not even ending the
+// focus on a ticket), and the entry counts as handled.
 func (t *turn) command(p plan, res knowledge.Result) error {
+	if !commandForUs(t.m.Text, t.r.botUsername) {
+		return nil
+	}
 	if p.cmd != cmdTickets && p.cmd != cmdCancel {
 		// A command starts something new: plain messages stop going into
 		// the ticket the officer looked at last.

@@ -41,3 +41,25 @@ func TestIsThanks(t *testing.T) {
 		}
 	}
 }
+
+func TestCommandForUs(t *testing.T) {
+	for _, c := range []struct {
+		text, username string
+		want           bool
+	}{
+		{"/help", "OurBot", true},
+		{"/help@OurBot", "OurBot", true},
+		{"/help@ourbot args", "OurBot", true},
+		{"  /HELP@OURBOT\nline", "OurBot", true},
+		{"/help@", "OurBot", true},
+		{"/help@OtherBot", "OurBot", false},
+		{"/help@OurBot_2", "OurBot", false},
+		{"/ticket@otherbot x", "OurBot", false},
+		{"/help@OtherBot", "", true},
+		{"not a command @OtherBot", "OurBot", true},
+	} {
+		if got := commandForUs(c.text, c.username); got != c.want {
+			t.Errorf("commandForUs(%q, %q) = %v, want %v", c.text, c.username, got, c.want)
+		}
+	}
+}

@@ -41,7 +41,7 @@ type plan struct {
 }
 
 // classify decides what entry e is, reading only.
-func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now time.Time) (plan, error) {
+func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now time.Time, username string) (plan, error) {
 	m := &e.Msg
 	switch {
 	case e.badUTF8():
@@ -57,8 +57,8 @@ func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now tim
 	}
 	if id, typed, args, ok := parseCommand(text); ok {
 		p := plan{kind: kindCommand, cmd: id, typed: typed, args: args}
-		if id == cmdAsk {
-			p.query = args
+		if id == cmdAsk && commandForUs(text, username) {
+			p.query = args // a question addressed to another bot is not searched
 		}
 		return p, nil
 	}

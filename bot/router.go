@@ -54,6 +54,12 @@ type RouterOptions struct {
 	// LinkRetention); it also prunes once when it starts. 0 means
 	// DefaultPruneInterval; negative is refused.
 	PruneEvery time.Duration
+	// BotUsername is the bot's own username (getMe), with or without the
+	// leading '@'. When set, a command addressed to another bot
+	// ("/help@other_bot", compared case-insensitively) is ignored: no
+	// reply, but the entry is marked handled. Empty accepts "/cmd@anybot",
+	// for the console and tests.
+	BotUsername string
 }
 
 // Router drains the Inbox: it handles each entry, in order per chat, with a
@@ -70,7 +76,8 @@ type Router struct {
 	metrics *Metrics
 	log     *slog.Logger
 
-	pruneEvery time.Duration
+	pruneEvery  time.Duration
+	botUsername string // RouterOptions.BotUsername without '@'
 
 	onHandled func(Message)    // test seam: called after an entry's commit
 	pruneTick <-chan time.Time // test seam: replaces the pruning ticker
@@ -129,7 +136,8 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 		return nil, fmt.Errorf("bot: NewRouter: prune interval %v", opts.PruneEvery)
 	}
 	r := &Router{db: db, in: in, kb: kb, st: st, out: out, workers: opts.Workers,
-		now: opts.Now, metrics: opts.Metrics, log: opts.Logger, pruneEvery: opts.PruneEvery}
+		now: opts.Now, metrics: opts.Metrics, log: opts.Logger, pruneEvery: opts.PruneEvery,
+		botUsername: strings.TrimPrefix(strings.TrimSpace(opts.BotUsername), "@")}
 	if r.workers == 0 {
 		r.workers = DefaultWorkers
 	}
@@ -329,7 +337,7 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 				return err
 			}
 			lang = o.lang(e.Msg.LangCode)
-			p, err = classify(tx, r.st, &e, o, r.now())
+			p, err = classify(tx, r.st, &e, o, r.now(), r.botUsername)
 			return err
 		})
 		if err != nil {
@@ -360,7 +368,7 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 				if err != nil {
 					return err
 				}
-				p2, err := classify(tx, r.st, &e, t.o, t.now)
+				p2, err := classify(tx, r.st, &e, t.o, t.now, r.botUsername)
 				if err != nil {
 					return err
 				}

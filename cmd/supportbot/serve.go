@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -14,6 +15,10 @@ import (
 
 // publishTimeout bounds the start-up call that sets the command menu.
 const publishTimeout = 20 * time.Second
+
+// getMeTimeout bounds the start-up call that learns the bot's username; it
+// delays the start by at most this much when Telegram is unreachable.
+const getMeTimeout = 10 * time.Second
 
 func serveCommand() *command {
 	return &command{
@@ -52,7 +57,7 @@ Only one process may use a data directory.`,
 func serve(ctx context.Context, a *app, cfg Config) error {
 	log := a.logger(cfg, cfg.LogLevel)
 	log.Info("starting", "version", version, "data_dir", cfg.DataDir, "telegram_mode", cfg.TelegramMode, "api", cfg.TelegramAPIURL)
-	w, err := wire(a, cfg, log)
+	w, err := wireBot(a, cfg, log, func() string { return telegramUsername(ctx, cfg, log) })
 	if err != nil {
 		return lockedHint(a, err)
 	}
@@ -134,5 +139,26 @@ func publishMenu(ctx context.Context, w *wiring, cfg Config) {
 	err := telegram.PublishCommands(ctx, cfg.TelegramToken, cfg.TelegramAPIURL, w.router.Commands("vi"), w.router.Commands("en"))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		w.log.Warn("publish command menu", "err", err)
+	}
+}
+
+// telegramUsername asks Telegram for the bot's username, so that the router
+// ignores commands addressed to other bots in a group ("/help@other_bot").
+// Telegram may be briefly unreachable at start, and the poller retries on
+// its own, so a failure is not fatal: it is logged and "" returned, and
+// until the next start the bot answers "/cmd@anybot" as it did before.
+func telegramUsername(ctx context.Context, cfg Config, log *slog.Logger) string {
+	gctx, cancel := context.WithTimeout(ctx, getMeTimeout)
+	defer cancel()
+	name, err := telegram.GetMe(gctx, cfg.TelegramToken, cfg.TelegramAPIURL, nil)
+	switch {
+	case err == nil:
+		log.Info("telegram bot", "username", name)
+		return name
+	case ctx.Err() != nil:
+		return "" // stopping anyway
+	default:
+		log.Warn("getMe failed: commands addressed to other bots in groups will be answered too, until the next start", "err", err)
+		return ""
 	}
 }

@@ -50,8 +50,18 @@ func kbFS(cfg Config) (fs.FS, error) {
 // wire opens everything in dependency order. The database comes first: its
 // lock makes a second process on the same data directory fail at once,
 // before anything else (the bleve index has a lock of its own that would
-// block instead). On error, whatever was opened is closed again.
-func wire(a *app, cfg Config, log *slog.Logger) (_ *wiring, err error) {
+// block instead). On error, whatever was opened is closed again. The router
+// takes "/cmd@anybot" as its own: right for the console, which has no bot
+// username.
+func wire(a *app, cfg Config, log *slog.Logger) (*wiring, error) {
+	return wireBot(a, cfg, log, nil)
+}
+
+// wireBot is wire for a channel whose bot has a username: botUsername, when
+// not nil, is called once, after the database is locked (a second process
+// still fails at once, without waiting for Telegram), and its answer
+// becomes RouterOptions.BotUsername; "" keeps wire's behaviour.
+func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_ *wiring, err error) {
 	w := &wiring{cfg: cfg, log: log, ready: &readiness{}, metrics: bot.NewMetrics()}
 	defer func() {
 		if err != nil {
@@ -102,10 +112,15 @@ func wire(a *app, cfg Config, log *slog.Logger) (_ *wiring, err error) {
 	if err != nil {
 		return nil, err
 	}
+	var username string
+	if botUsername != nil {
+		username = botUsername()
+	}
 	w.router, err = bot.NewRouter(w.db, w.inbox, w.kb, w.store, w.outbox, bot.RouterOptions{
-		Now:     a.now,
-		Metrics: w.metrics,
-		Logger:  log.With("part", "router"),
+		Now:         a.now,
+		Metrics:     w.metrics,
+		Logger:      log.With("part", "router"),
+		BotUsername: username,
 	})
 	if err != nil {
 		return nil, err

@@ -353,3 +353,27 @@ func TestCallbackAnswers(t *testing.T) {
 		t.Errorf("answers %+v", got)
 	}
 }
+
+func TestGetMeUsername(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts faketg.Options
+		want string
+	}{
+		{"default", faketg.Options{}, faketg.BotUser.Username},
+		{"configured", faketg.Options{BotUsername: "OurBot"}, "OurBot"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := faketg.New(c.opts)
+			defer s.Close()
+			a := call(t, s, "getMe", nil)
+			var me models.User
+			if err := json.Unmarshal(a.Result, &me); err != nil || !a.OK {
+				t.Fatalf("getMe: %+v, %v", a, err)
+			}
+			if me.Username != c.want || me.ID != faketg.BotUser.ID || !me.IsBot {
+				t.Errorf("getMe = %+v, want %+v with username %q", me, faketg.BotUser, c.want)
+			}
+		})
+	}
+}

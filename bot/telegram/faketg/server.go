@@ -38,6 +38,8 @@ type Options struct {
 	FirstUpdateID int64
 	// MaxPoll caps the long-poll timeout a getUpdates may ask for; default 50 s.
 	MaxPoll time.Duration
+	// BotUsername is the username getMe reports; default BotUser.Username.
+	BotUsername string
 }
 
 // Call is one request the fake received: its method (as written in the
@@ -97,6 +99,9 @@ func New(opts Options) *Server {
 	}
 	if opts.MaxPoll <= 0 {
 		opts.MaxPoll = 50 * time.Second
+	}
+	if opts.BotUsername == "" {
+		opts.BotUsername = BotUser.Username
 	}
 	s := &Server{
 		opts:       opts,
@@ -239,7 +244,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case "setmycommands":
 		s.setCommands(w, fields)
 	case "getme":
-		writeOK(w, BotUser)
+		me := BotUser
+		me.Username = s.opts.BotUsername
+		writeOK(w, me)
 	case "setwebhook":
 		s.mu.Lock()
 		s.webhook, s.secret = fields["url"], fields["secret_token"]
