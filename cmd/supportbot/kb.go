@@ -72,16 +72,11 @@ Importing again is idempotent. A running bot uses the new files from its next st
 				if err := wantArgs(a, kbImportCommand(), args, 1, a.tr("đúng một thư mục nguồn", "exactly one source folder")); err != nil {
 					return err
 				}
-				cfg, err := a.config()
+				kbDir, err := writableKBDir(a, "kho tri thức nhúng sẵn chỉ đọc", "the embedded corpus is read-only")
 				if err != nil {
 					return err
 				}
-				if cfg.KBDir == "" {
-					return fmt.Errorf("%s", a.tr(
-						keyKBDir+" chưa đặt: kho tri thức nhúng sẵn chỉ đọc; đặt "+keyKBDir+" là thư mục tri thức (ví dụ knowledge/corpus của kho mã)",
-						keyKBDir+" is not set: the embedded corpus is read-only; set "+keyKBDir+" to the knowledge folder (e.g. the repository's knowledge/corpus)"))
-				}
-				rep, err := knowledge.Import(args[0], cfg.KBDir)
+				rep, err := knowledge.Import(args[0], kbDir)
 				if err != nil {
 					return err
 				}

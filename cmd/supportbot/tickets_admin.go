@@ -105,17 +105,12 @@ func ticketsPromoteCommand() *command {
 				if err := wantArgs(a, ticketsPromoteCommand(), args, 1, a.tr("đúng một mã phiếu, ví dụ HT-000042", "exactly one ticket ID, such as HT-000042")); err != nil {
 					return err
 				}
-				cfg, err := a.config()
+				kbDir, err := writableKBDir(a, "cần thư mục tri thức để ghi bản nháp", "the draft needs a knowledge folder")
 				if err != nil {
 					return err
 				}
-				if cfg.KBDir == "" {
-					return fmt.Errorf("%s", a.tr(
-						keyKBDir+" chưa đặt: cần thư mục tri thức để ghi bản nháp (ví dụ knowledge/corpus của kho mã)",
-						keyKBDir+" is not set: the draft needs a knowledge folder (e.g. the repository's knowledge/corpus)"))
-				}
 				return withStore(a, func(st *tickets.Store) error {
-					path, err := st.Promote(args[0], cfg.KBDir)
+					path, err := st.Promote(args[0], kbDir)
 					if err != nil {
 						return err
 					}

@@ -31,6 +31,22 @@ type wiring struct {
 	ready   *readiness
 }
 
+// writableKBDir returns the configured knowledge folder for commands that
+// write into it, or an error saying why one is needed (vi, en) and how to
+// set it: the embedded corpus cannot be written.
+func writableKBDir(a *app, whyVI, whyEN string) (string, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return "", err
+	}
+	if cfg.KBDir == "" {
+		return "", fmt.Errorf("%s", a.tr(
+			keyKBDir+" chưa đặt: "+whyVI+"; đặt "+keyKBDir+" là thư mục tri thức (ví dụ knowledge/corpus của kho mã)",
+			keyKBDir+" is not set: "+whyEN+"; set "+keyKBDir+" to the knowledge folder (e.g. the repository's knowledge/corpus)"))
+	}
+	return cfg.KBDir, nil
+}
+
 // kbFS is the knowledge files: the configured directory or the embedded
 // starter corpus.
 func kbFS(cfg Config) (fs.FS, error) {
