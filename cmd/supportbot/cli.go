@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/mostvn/supportbot/tickets"
 )
 
 // Exit codes.
@@ -167,12 +169,26 @@ func run(ctx context.Context, a *app, args []string) int {
 		return exitUsage
 	default:
 		msg := err.Error()
+		if ticketsError(err) {
+			// The sentence in the operator's language first, the detail
+			// (which value, what is accepted) after it.
+			msg = tickets.UserMessage(err, a.lang) + " (" + msg + ")"
+		}
 		if len(a.secrets) > 0 {
 			msg = newRedactor(a.secrets).Replace(msg)
 		}
 		fmt.Fprintf(a.stderr, "supportbot: %s: %s\n", a.tr("lỗi", "error"), msg)
 		return exitError
 	}
+}
+
+// ticketsError reports whether err is one the tickets package can put in
+// words for people (unknown ticket, invalid value, disallowed transition).
+func ticketsError(err error) bool {
+	var ve *tickets.ValidationError
+	var te *tickets.TransitionError
+	return errors.As(err, &ve) || errors.As(err, &te) ||
+		errors.Is(err, tickets.ErrNotFound) || errors.Is(err, tickets.ErrNotPromotable)
 }
 
 func dispatch(ctx context.Context, a *app, args []string) error {
