@@ -85,7 +85,7 @@ Importing again is idempotent. A running bot uses the new files from its next st
 				}
 				fmt.Fprintf(a.stdout, a.tr("Đã nhập %d tệp, %d đoạn.\n", "Imported %d files, %d passages.\n"), len(rep.Files), rep.Passages)
 				for _, le := range rep.Errors {
-					fmt.Fprintf(a.stderr, "supportbot: %v\n", &le)
+					fmt.Fprintf(a.stderr, "supportbot: %s\n", kbErrorText(a, le))
 				}
 				if n := len(rep.Errors); n > 0 {
 					return fmt.Errorf(a.tr("%d tệp không nhập được (xem trên)", "%d files could not be imported (see above)"), n)
@@ -140,7 +140,7 @@ func kbStatsCommand() *command {
 				writeCounts(a.stdout, a.tr("Theo chủ đề", "By topic"), st.ByTopic)
 				writeCounts(a.stdout, a.tr("Theo văn bản", "By document"), st.ByDocument)
 				for _, le := range ix.LoadErrors() {
-					fmt.Fprintf(a.stderr, "supportbot: %v\n", &le)
+					fmt.Fprintf(a.stderr, "supportbot: %s\n", kbErrorText(a, le))
 				}
 				return nil
 			}
