@@ -92,16 +92,7 @@ func BenchmarkInboundTelegram(b *testing.B) {
 // until the inbox is empty, checked every millisecond. No latencies: the
 // enqueue of one reply cannot be observed from outside.
 func benchRouterOnly(b *testing.B) {
-	searcher, err := knowledge.Open(b.TempDir(), knowledge.DefaultCorpus())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer searcher.Close()
-	db, err := tickets.OpenDB(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	searcher, db := benchOpen(b)
 	st, _ := tickets.NewStore(db, tickets.Options{})
 	in, _ := bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(st)})
 	out, _ := bot.NewOutbox(db, bot.OutboxOptions{Batch: bot.StoreBatch(st)})
@@ -139,6 +130,24 @@ func benchRouterOnly(b *testing.B) {
 	b.ReportMetric(0, "ns/op")
 }
 
+// benchOpen opens the on-disk knowledge index, as `supportbot serve` opens
+// it (bleve's memory-only index, NewMemIndex, is several times slower to
+// search), and a fresh bbolt file; both are closed when b's run ends.
+func benchOpen(b *testing.B) (*knowledge.Index, *bolt.DB) {
+	b.Helper()
+	searcher, err := knowledge.Open(b.TempDir(), knowledge.DefaultCorpus())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { searcher.Close() })
+	db, err := tickets.OpenDB(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return searcher, db
+}
+
 // benchMessages returns n questions from n officers, converted from
 // Telegram updates as the poller converts them.
 func benchMessages(b *testing.B, n int) []bot.Message {
@@ -160,18 +169,7 @@ func benchMessages(b *testing.B, n int) []bot.Message {
 }
 
 func benchInbound(b *testing.B, batch int, every time.Duration, noSync bool) {
-	// The on-disk index, as `supportbot serve` opens it: bleve's
-	// memory-only index (NewMemIndex) is several times slower to search.
-	searcher, err := knowledge.Open(b.TempDir(), knowledge.DefaultCorpus())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer searcher.Close()
-	db, err := tickets.OpenDB(b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+	searcher, db := benchOpen(b)
 	db.NoSync = noSync
 	st, err := tickets.NewStore(db, tickets.Options{})
 	if err != nil {

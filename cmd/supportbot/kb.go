@@ -21,10 +21,10 @@ import (
 // index under a running bot; when the bot holds it, the command searches a
 // memory-only index of the same files instead (same analyzer, same search)
 // and says so on stderr. The caller calls the returned close.
-func openIndex(a *app, cfg Config) (ix *knowledge.Index, onDisk bool, closeFn func() error, err error) {
+func openIndex(a *app, cfg Config) (ix *knowledge.Index, closeFn func() error, err error) {
 	files, err := kbFS(cfg)
 	if err != nil {
-		return nil, false, nil, err
+		return nil, nil, err
 	}
 	var db *bolt.DB
 	err = tickets.ErrLocked
@@ -32,28 +32,28 @@ func openIndex(a *app, cfg Config) (ix *knowledge.Index, onDisk bool, closeFn fu
 		db, err = tickets.OpenDB(cfg.DataDir)
 	}
 	if err != nil && !isLocked(err) {
-		return nil, false, nil, err
+		return nil, nil, err
 	}
 	if err == nil {
 		ix, err := knowledge.Open(cfg.DataDir, files)
 		if err != nil {
 			db.Close()
-			return nil, false, nil, fmt.Errorf("knowledge index: %w", err)
+			return nil, nil, fmt.Errorf("knowledge index: %w", err)
 		}
-		return ix, true, func() error { return errors.Join(ix.Close(), db.Close()) }, nil
+		return ix, func() error { return errors.Join(ix.Close(), db.Close()) }, nil
 	}
 	fmt.Fprintln(a.stderr, a.tr(
 		"supportbot: bot đang chạy trên thư mục dữ liệu này; tìm trên chỉ mục tạm trong bộ nhớ từ cùng các tệp tri thức.",
 		"supportbot: the bot is running on this data directory; searching a temporary in-memory index of the same knowledge files."))
 	entries, loadErrs := knowledge.LoadDir(files)
 	for _, le := range loadErrs {
-		fmt.Fprintf(a.stderr, "supportbot: %v\n", le)
+		fmt.Fprintf(a.stderr, "supportbot: %s\n", kbErrorText(a, le))
 	}
 	mem, err := knowledge.NewMemIndex(entries)
 	if err != nil {
-		return nil, false, nil, fmt.Errorf("knowledge index: %w", err)
+		return nil, nil, fmt.Errorf("knowledge index: %w", err)
 	}
-	return mem, false, mem.Close, nil
+	return mem, mem.Close, nil
 }
 
 func kbImportCommand() *command {
@@ -111,7 +111,7 @@ func kbStatsCommand() *command {
 				if err != nil {
 					return err
 				}
-				ix, _, closeIx, err := openIndex(a, cfg)
+				ix, closeIx, err := openIndex(a, cfg)
 				if err != nil {
 					return err
 				}
@@ -211,7 +211,7 @@ func kbSearchCommand() *command {
 				if err != nil {
 					return err
 				}
-				ix, _, closeIx, err := openIndex(a, cfg)
+				ix, closeIx, err := openIndex(a, cfg)
 				if err != nil {
 					return err
 				}

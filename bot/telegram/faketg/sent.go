@@ -115,12 +115,9 @@ func (s *Server) sendMessage(w http.ResponseWriter, f map[string]string) {
 		writeError(w, http.StatusBadRequest, "Bad Request: message is too long", 0, 0)
 		return
 	}
-	var mk Markup
-	if raw := f["reply_markup"]; raw != "" {
-		if err := json.Unmarshal([]byte(raw), &mk); err != nil {
-			writeError(w, http.StatusBadRequest, "Bad Request: can't parse reply keyboard markup JSON object", 0, 0)
-			return
-		}
+	mk, ok := parseMarkup(w, f)
+	if !ok {
+		return
 	}
 	replyTo := 0
 	if raw := f["reply_parameters"]; raw != "" {
@@ -200,12 +197,9 @@ func (s *Server) editMarkup(w http.ResponseWriter, f map[string]string) {
 		writeError(w, http.StatusBadRequest, "Bad Request: message to edit not found", 0, 0)
 		return
 	}
-	var mk Markup
-	if raw := f["reply_markup"]; raw != "" {
-		if err := json.Unmarshal([]byte(raw), &mk); err != nil {
-			writeError(w, http.StatusBadRequest, "Bad Request: can't parse reply keyboard markup JSON object", 0, 0)
-			return
-		}
+	mk, ok := parseMarkup(w, f)
+	if !ok {
+		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -232,4 +226,17 @@ func (s *Server) setCommands(w http.ResponseWriter, f map[string]string) {
 	s.commands[f["language_code"]] = cmds
 	s.notifyLocked()
 	writeOK(w, true)
+}
+
+// parseMarkup decodes f's reply_markup, if any; on a bad one it answers
+// 400 as Telegram does and returns false.
+func parseMarkup(w http.ResponseWriter, f map[string]string) (Markup, bool) {
+	var mk Markup
+	if raw := f["reply_markup"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &mk); err != nil {
+			writeError(w, http.StatusBadRequest, "Bad Request: can't parse reply keyboard markup JSON object", 0, 0)
+			return Markup{}, false
+		}
+	}
+	return mk, true
 }
