@@ -277,10 +277,9 @@ func (ix *Index) openOrBuild(entries []Entry, hash string) (*state, error) {
 		// Unreadable (corrupt, half-written): rebuild below.
 	}
 	// Leftovers of a build that crashed.
-	if old, _ := filepath.Glob(filepath.Join(ix.dataDir, buildDirPattern)); len(old) > 0 {
-		for _, d := range old {
-			_ = os.RemoveAll(d)
-		}
+	old, _ := filepath.Glob(filepath.Join(ix.dataDir, buildDirPattern))
+	for _, d := range old {
+		_ = os.RemoveAll(d)
 	}
 	tmp, err := ix.buildDisk(entries)
 	if err != nil {

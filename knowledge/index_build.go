@@ -136,7 +136,6 @@ func newState(bi bleve.Index, entries []Entry) *state {
 	st := &state{bi: bi, entries: make(map[string]*Entry, len(entries)), df: map[string]int{}, profiles: make(map[string]*profile, len(entries)), vocab: map[string]uint32{}}
 	spellings := map[string]int{} // accented bigram → occurrences
 	for _, e := range uniqueEntries(entries) {
-		e := e
 		st.entries[e.ID] = &e
 		pr := newProfile(&e, st.vocab)
 		st.profiles[e.ID] = &pr

@@ -64,18 +64,15 @@ func SplitLegalText(text string, doc DocMeta) []Entry {
 		if endLine.MatchString(line) {
 			break
 		}
-		if m := chapterLine.FindStringSubmatch(line); m != nil && isHeadingTitle(m[2]) {
-			s.flushArticle()
-			s.flushPreamble()
-			if m[2] == "" { // title on the next line, as in most decrees
-				i = skipHeadingTitle(lines, i)
-			}
-			continue
+		// A Chương or Mục heading closes the passage before it.
+		h := chapterLine.FindStringSubmatch(line)
+		if h == nil {
+			h = sectionLine.FindStringSubmatch(line)
 		}
-		if m := sectionLine.FindStringSubmatch(line); m != nil && isHeadingTitle(m[2]) {
+		if h != nil && isHeadingTitle(h[2]) {
 			s.flushArticle()
 			s.flushPreamble()
-			if m[2] == "" {
+			if h[2] == "" { // title on the next line, as in most decrees
 				i = skipHeadingTitle(lines, i)
 			}
 			continue
@@ -153,7 +150,7 @@ func (s *splitter) flushArticle() {
 		return
 	}
 	s.article = nil
-	base := "dieu-" + strings.ToLower(foldASCII(a.num))
+	base := "dieu-" + strings.ToLower(fold(a.num))
 	cite := "Điều " + a.num
 	if len(a.clauses) == 0 {
 		s.emit(base, cite, a.heading, append([]string{a.heading}, a.intro...))
@@ -253,11 +250,12 @@ func documentSlug(document, title string) string {
 	return slug
 }
 
-// slugify folds Vietnamese to lower-case ASCII and joins words with '-'.
+// slugify folds Vietnamese to lower-case ASCII (with the analyzer's fold)
+// and joins words with '-'.
 func slugify(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(foldASCII(s)) {
+	for _, r := range strings.ToLower(fold(s)) {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 			if dash && b.Len() > 0 {
 				b.WriteByte('-')
@@ -267,25 +265,6 @@ func slugify(s string) string {
 			continue
 		}
 		dash = true
-	}
-	return b.String()
-}
-
-// foldASCII removes tone and vowel marks and maps đ to d ("Nghị định" ->
-// "Nghi dinh"). Only used for ids and folder names; search has its own
-// analyzer.
-func foldASCII(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ':
-			r = 'd'
-		case r == 'Đ':
-			r = 'D'
-		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }

@@ -197,3 +197,12 @@ func (st *state) rerank(p plan, cands []scored) {
 		cands[i].score *= 1 + boost
 	}
 }
+
+// joinKeywords is the document, article and keywords of e, one per line.
+func joinKeywords(e *Entry) string {
+	out := e.Document + "\n" + e.Article
+	for _, k := range e.Keywords {
+		out += "\n" + k
+	}
+	return out
+}

@@ -121,11 +121,3 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 	}
 	return s
 }
-
-func joinKeywords(e *Entry) string {
-	out := e.Document + "\n" + e.Article
-	for _, k := range e.Keywords {
-		out += "\n" + k
-	}
-	return out
-}
