@@ -285,6 +285,8 @@ func sourceKey(ch Channel, sourceID string) []byte {
 	return []byte(string(ch) + "\x00" + sourceID)
 }
 
+// seqKey is the 8-byte big-endian key of a sequence, for the inbox and
+// the outbox: a cursor then walks the keys in sequence order.
 func seqKey(seq uint64) []byte {
 	var k [8]byte
 	binary.BigEndian.PutUint64(k[:], seq)

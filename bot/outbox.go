@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -153,7 +152,7 @@ var (
 
 // The buckets the outbox owns.
 var (
-	outboxBucket = []byte("bot_outbox")      // key: 8-byte big-endian global sequence; value: outItem JSON
+	outboxBucket = []byte("bot_outbox")      // key: the global sequence (seqKey); value: outItem JSON
 	outboxDead   = []byte("bot_outbox_dead") // key: the item's sequence; value: DeadLetter JSON
 )
 
@@ -288,7 +287,7 @@ func (o *Outbox) EnqueueTx(tx *bolt.Tx, rs ...Reply) error {
 			if err != nil {
 				return fmt.Errorf("outbox: enqueue: %w", err)
 			}
-			if err := b.Put(outboxKey(seq), v); err != nil {
+			if err := b.Put(seqKey(seq), v); err != nil {
 				return fmt.Errorf("outbox: enqueue: %w", err)
 			}
 			added++
@@ -342,7 +341,9 @@ func (o *Outbox) split(r Reply) ([]Reply, error) {
 }
 
 // Depth returns how many messages wait in the outbox and how long the
-// oldest has waited (0 when empty). On a bbolt error the age is 0.
+// oldest has waited (0 when empty). On a bbolt error the age is 0. The
+// count is raised just after an enqueue commits, so it may briefly lag
+// what a reader sees: to wait until everything is sent, use Drained.
 func (o *Outbox) Depth() (n int, oldest time.Duration) {
 	n = int(o.depth.Load())
 	if n == 0 {
@@ -371,6 +372,29 @@ func (o *Outbox) Depth() (n int, oldest time.Duration) {
 	return n, max(o.now().Sub(enq), 0)
 }
 
+// Drained reports whether nothing waits in in or in o, read in one
+// transaction: every message stored in in before the call has been handled
+// and every reply that caused has been through its Sender (sent, or kept as
+// a dead letter). Unlike Depth, which is raised in a hook just after an
+// enqueue commits, it never lags a commit that a reader can already see.
+// in and o must share one database.
+func Drained(in *Inbox, o *Outbox) (bool, error) {
+	if in.db != o.db {
+		return false, errors.New("bot: drained: the inbox and the outbox use different databases")
+	}
+	empty := false
+	err := o.db.View(func(tx *bolt.Tx) error {
+		p, _ := tx.Bucket(bucketInboxPending).Cursor().First()
+		q, _ := tx.Bucket(outboxBucket).Cursor().First()
+		empty = p == nil && q == nil
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("bot: drained: %w", err)
+	}
+	return empty, nil
+}
+
 // DeadLetters returns the messages the Sender refused for good, oldest
 // first.
 func (o *Outbox) DeadLetters() ([]DeadLetter, error) {
@@ -393,12 +417,6 @@ func (o *Outbox) DeadLetters() ([]DeadLetter, error) {
 		return nil, fmt.Errorf("outbox: dead letters: %w", err)
 	}
 	return out, nil
-}
-
-func outboxKey(seq uint64) []byte {
-	var k [8]byte
-	binary.BigEndian.PutUint64(k[:], seq)
-	return k[:]
 }
 
 // SenderFunc adapts a function to a Sender (tests, the console).

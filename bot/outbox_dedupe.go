@@ -25,7 +25,7 @@ func (s *dedupeStage) exec(_ context.Context, d *outDelivery) error {
 	var queued bool
 	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(outboxBucket)
-		queued = b != nil && b.Get(outboxKey(d.seq)) != nil
+		queued = b != nil && b.Get(seqKey(d.seq)) != nil
 		return nil
 	})
 	if err != nil {

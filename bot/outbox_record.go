@@ -59,7 +59,7 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 	}
 	r := d.item.Reply
 	withCallback := d.tries < outboxRecordTries
-	key := outboxKey(d.seq)
+	key := seqKey(d.seq)
 	var dead []byte // the dead letter, made once so that every run writes the same
 	if d.failed != nil {
 		v, err := json.Marshal(DeadLetter{Seq: d.seq, Reply: r, Enqueued: d.item.Enqueued,

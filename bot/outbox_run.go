@@ -3,6 +3,7 @@ package bot
 import (
 	"container/heap"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -136,8 +137,8 @@ func (d *outDispatcher) load() error {
 			return nil
 		}
 		c := b.Cursor()
-		for k, v := c.Seek(outboxKey(d.lastSeq + 1)); k != nil; k, v = c.Next() {
-			seq := outboxSeq(k)
+		for k, v := c.Seek(seqKey(d.lastSeq + 1)); k != nil; k, v = c.Next() {
+			seq := binary.BigEndian.Uint64(k)
 			var it outItem
 			if err := json.Unmarshal(v, &it); err != nil {
 				// One unreadable item must not stop every other
@@ -195,14 +196,6 @@ func outChatKey(r Reply) string {
 		return string(r.Channel) + "\x00cb\x00" + r.CallbackID
 	}
 	return string(r.Channel) + "\x00" + r.ChatID
-}
-
-func outboxSeq(k []byte) uint64 {
-	var n uint64
-	for _, b := range k {
-		n = n<<8 | uint64(b)
-	}
-	return n
 }
 
 // outChatHeap orders chats by when they may go, then by their head's

@@ -36,8 +36,7 @@ type Console struct {
 
 	outbox *bot.Outbox // set by Register; Read waits for it to drain at end of input
 
-	mu      sync.Mutex // guards out, choices, lastID, sent, calls
-	calls   int        // Send calls, toasts included: every message gets at least one
+	mu      sync.Mutex // guards out, choices, lastID, sent
 	choices []choice   // what typing 1, 2, … presses: the latest reply's buttons and keyboard
 	lastID  int64      // last SourceID number handed out (keeps ids increasing within a process)
 	sent    int        // replies printed, the id of the last one
@@ -82,17 +81,6 @@ func (c *Console) Register(o *bot.Outbox) {
 	o.Register(bot.Console, c, bot.Limits{})
 }
 
-// Run registers a Console on o and reads lines from in into inbox until in
-// ends or ctx is done; see Console.Read. The router and the outbox must run
-// beside it. When replies can already be queued for the console (a restart
-// with pending messages), register with New and Register before starting
-// the router instead.
-func Run(ctx context.Context, in io.Reader, out io.Writer, inbox *bot.Inbox, o *bot.Outbox, opts Options) error {
-	c := New(out, opts)
-	c.Register(o)
-	return c.Read(ctx, in, inbox)
-}
-
 // Read turns each line of in into a message in inbox. A line that is only
 // the number of a choice of the latest reply presses that button (or sends
 // that keyboard key). At the end of in it waits (up to DrainTimeout) until
@@ -124,20 +112,19 @@ func (c *Console) Read(ctx context.Context, in io.Reader, inbox *bot.Inbox) erro
 			if err != nil {
 				return fmt.Errorf("console: read: %w", err)
 			}
-			c.settle(ctx, inbox, -1)
+			c.settle(ctx, inbox)
 			return nil
 		case line := <-lines:
 			m, ok := c.message(line)
 			if !ok {
 				continue
 			}
-			before := c.sendCalls()
 			if _, err := inbox.Add([]bot.Message{m}, nil); err != nil {
 				return fmt.Errorf("console: %w", err)
 			}
 			// Read the next line only once this one is answered, so that a
 			// number typed (or piped) next refers to the choices just shown.
-			c.settle(ctx, inbox, before)
+			c.settle(ctx, inbox)
 		}
 	}
 }
@@ -178,7 +165,6 @@ func (c *Console) message(line string) (bot.Message, bool) {
 func (c *Console) Send(ctx context.Context, r bot.Reply) (sentID string, retry bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.calls++
 	if r.CallbackID != "" {
 		// The answer to a button press: a short toast, if any.
 		if r.Text == "" {
@@ -216,45 +202,46 @@ func (c *Console) Send(ctx context.Context, r bot.Reply) (sentID string, retry b
 	return strconv.Itoa(c.sent), false, nil
 }
 
-func (c *Console) sendCalls() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.calls
-}
-
-// settle waits until the console has printed something since before was
-// read (before < 0: no such condition) and nothing is left to handle or to
-// print on two looks in a row, or ctx ends, or DrainTimeout passes. It
-// polls: the inbox and the outbox offer no "empty" signal, and two looks
-// close the moment between the router's commit (inbox entry gone) and the
-// outbox counting the replies it enqueued.
-func (c *Console) settle(ctx context.Context, inbox *bot.Inbox, before int) {
+// settle waits until nothing is left to handle or to print (bot.Drained,
+// which reads the inbox and the outbox in one transaction and so needs one
+// look), or ctx ends, or DrainTimeout passes. It polls: the inbox and the
+// outbox offer no "empty" signal. Without a registered outbox it only
+// waits for the inbox.
+func (c *Console) settle(ctx context.Context, inbox *bot.Inbox) {
 	deadline := time.NewTimer(c.opts.DrainTimeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	for empty := 0; empty < 2; {
-		n, err := inbox.Pending()
+	for {
+		done, err := c.drained(inbox)
 		if err != nil {
 			c.opts.Logger.Warn("console: settle", "err", err)
 			return
 		}
-		depth := 0
-		if c.outbox != nil {
-			depth, _ = c.outbox.Depth()
-		}
-		if n == 0 && depth == 0 && c.sendCalls() > before {
-			empty++
-		} else {
-			empty = 0
+		if done {
+			return
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-deadline.C:
+			n, _ := inbox.Pending()
+			depth := 0
+			if c.outbox != nil {
+				depth, _ = c.outbox.Depth()
+			}
 			c.opts.Logger.Warn("console: gave up waiting for replies", "inbox", n, "outbox", depth)
 			return
 		case <-tick.C:
 		}
 	}
+}
+
+// drained reports whether inbox (and the outbox, once registered) is empty.
+func (c *Console) drained(inbox *bot.Inbox) (bool, error) {
+	if c.outbox != nil {
+		return bot.Drained(inbox, c.outbox)
+	}
+	n, err := inbox.Pending()
+	return n == 0, err
 }

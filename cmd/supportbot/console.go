@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"time"
 
 	"github.com/mostvn/supportbot/bot/console"
 )
@@ -62,54 +61,9 @@ func runConsole(ctx context.Context, a *app, cfg Config, lang, user string) erro
 	c.Register(w.outbox)
 	g := &runGroup{log: log}
 	g.add("console", func(ctx context.Context) error {
-		if err := c.Read(ctx, a.stdin, w.inbox); err != nil {
-			return err
-		}
-		settle(ctx, w)
-		return nil
+		return c.Read(ctx, a.stdin, w.inbox) // waits at end of input until every reply is printed
 	})
 	w.addCore(g)
 	w.addAdmin(g)
 	return g.run(ctx)
-}
-
-// settleChecks and settleEvery: the console has drained when the inbox and
-// the outbox are empty on settleChecks looks in a row.
-const (
-	settleChecks = 3
-	settleEvery  = 20 * time.Millisecond
-	settleMax    = 10 * time.Second
-)
-
-// settle waits, after the console's own drain, until the inbox and the
-// outbox stay empty. The console's drain can return between the router's
-// commit (the inbox entry gone) and the outbox counting the reply it
-// enqueued (its depth is raised in a commit hook that runs just after the
-// commit): one look can see both empty while a reply waits, and piped
-// questions then lose their last answer's print (the reply stays queued and
-// is printed at the next start). Several looks apart close that window.
-func settle(ctx context.Context, w *wiring) {
-	tick := time.NewTicker(settleEvery)
-	defer tick.Stop()
-	deadline := time.NewTimer(settleMax)
-	defer deadline.Stop()
-	for empty := 0; empty < settleChecks; {
-		n, err := w.inbox.Pending()
-		if err != nil {
-			return
-		}
-		if depth, _ := w.outbox.Depth(); n == 0 && depth == 0 {
-			empty++
-		} else {
-			empty = 0
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-deadline.C:
-			w.log.Warn("console: gave up waiting for the last replies", "inbox", n)
-			return
-		case <-tick.C:
-		}
-	}
 }
