@@ -93,9 +93,15 @@ func Restore(backupPath, dataDir string) error {
 	for i := 1; exists(aside); i++ {
 		aside = live + ".pre-restore." + strconv.Itoa(i)
 	}
-	if err := os.Rename(live, aside); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("tickets: restore: keep current file: %w", err)
+	// Keep the current file as aside by a hard link, then rename the backup
+	// over it: live always names a whole database, so a crash in between
+	// cannot leave the directory empty for the next start to fill with a
+	// fresh store. Where hard links are not supported, move it aside.
+	if err := os.Link(live, aside); err != nil {
+		if err := os.Rename(live, aside); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("tickets: restore: keep current file: %w", err)
+		}
 	}
 	if err := os.Rename(tmp, live); err != nil {
 		return fmt.Errorf("tickets: restore: put backup in place (current file kept as %s): %w", aside, err)

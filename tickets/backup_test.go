@@ -97,3 +97,41 @@ func TestRestoreRefusesBadBackup(t *testing.T) {
 		t.Error("Restore of a missing file succeeded")
 	}
 }
+
+// The file kept aside by Restore is the database as it was before, whole.
+func TestRestoreKeepsPreviousFile(t *testing.T) {
+	s, dir := openStore(t, tickets.Options{})
+	create(t, s, question("Trước khi sao lưu"))
+	backup := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(backup); err != nil {
+		t.Fatalf("Backup: %v", err)
+	}
+	create(t, s, question("Sau khi sao lưu"))
+	s.DB().Close()
+	if err := tickets.Restore(backup, dir); err != nil {
+		t.Fatalf("Restore: %v", err)
+	}
+	aside := t.TempDir()
+	if err := os.Rename(filepath.Join(dir, "supportbot.db.pre-restore"), filepath.Join(aside, tickets.DBFile)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		dir  string
+		want int
+	}{{dir, 1}, {aside, 2}} {
+		db, err := tickets.OpenDB(c.dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := tickets.NewStore(db, tickets.Options{})
+		mustVerify(t, r)
+		all, err := r.List(tickets.Filter{})
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) != c.want {
+			t.Errorf("%s holds %d tickets, want %d", c.dir, len(all), c.want)
+		}
+	}
+}

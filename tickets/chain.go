@@ -34,11 +34,7 @@ func loadFrom(b *bolt.Bucket, seq uint64) (*Ticket, error) {
 // to the previous event) and moves the index entries from old (nil for a new
 // ticket) to tk. It is the only writer of tickets and events.
 func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
-	tb, err := t.bucket(bucketTickets)
-	if err != nil {
-		return err
-	}
-	eb, err := t.bucket(bucketEvents)
+	tb, eb, err := t.logBuckets()
 	if err != nil {
 		return err
 	}

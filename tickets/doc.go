@@ -27,8 +27,9 @@
 // carries the SHA-256 of the previous event and of the ticket as the change
 // left it (its JSON encoding), so Store.Verify detects an edited or deleted
 // event and a ticket record that disagrees with its log. Tickets are stored
-// in a compact binary record (codec.go) so that listing stays fast. The chain is not keyed: someone able to
-// rewrite the file and recompute every hash is not detected.
+// in a compact binary record (codec.go) so that listing stays fast. The
+// chain is not keyed: someone able to rewrite the file and recompute every
+// hash is not detected.
 //
 // # Errors
 //

@@ -3,7 +3,6 @@ package tickets
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Sentinel errors. Every error returned by this package that a caller may
@@ -56,11 +55,7 @@ type TransitionError struct {
 func (e *TransitionError) Error() string {
 	allowed := "none (" + string(e.From) + " is final)"
 	if len(e.Allowed) > 0 {
-		names := make([]string, len(e.Allowed))
-		for i, s := range e.Allowed {
-			names[i] = string(s)
-		}
-		allowed = strings.Join(names, ", ")
+		allowed = joinStates(e.Allowed)
 	}
 	return fmt.Sprintf("tickets: %s: cannot move from %s to %s; allowed from %s: %s",
 		e.ID, e.From, e.To, e.From, allowed)

@@ -29,6 +29,17 @@ var (
 	indexes = []*index{idxState, idxAssignee, idxReporter, idxProvince, idxTopic}
 )
 
+// keyBuckets returns the buckets derived from the tickets: the source index
+// and every secondary index. rebuildIndexes recreates them; Verify counts
+// their entries.
+func keyBuckets() [][]byte {
+	out := [][]byte{bucketSource}
+	for _, ix := range indexes {
+		out = append(out, ix.bucket)
+	}
+	return out
+}
+
 func indexPrefix(value string, st State) []byte {
 	b := make([]byte, 0, len(value)+len(st)+10)
 	b = append(b, value...)
@@ -106,11 +117,7 @@ func (t *Tx) sourceSeq(source string) (uint64, error) {
 // rebuildIndexes recreates every secondary index (and the source index) from
 // the stored tickets. Used by the v0 → v1 migration.
 func rebuildIndexes(tx *bolt.Tx) error {
-	names := [][]byte{bucketSource}
-	for _, ix := range indexes {
-		names = append(names, ix.bucket)
-	}
-	for _, n := range names {
+	for _, n := range keyBuckets() {
 		if tx.Bucket(n) != nil {
 			if err := tx.DeleteBucket(n); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package tickets
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"time"
@@ -92,15 +93,7 @@ func (t *Tx) List(f Filter) ([]*Ticket, error) {
 		}
 		seqs = slices.DeleteFunc(seqs, func(s uint64) bool { _, ok := set[s]; return !ok })
 	}
-	slices.SortFunc(seqs, func(a, b uint64) int {
-		switch {
-		case a > b:
-			return -1
-		case a < b:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(seqs, func(a, b uint64) int { return cmp.Compare(b, a) }) // newest first
 
 	n := len(seqs)
 	if f.Limit > 0 && f.Limit < n {

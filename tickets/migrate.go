@@ -56,6 +56,9 @@ func schemaOf(tx *bolt.Tx) (int, error) {
 // migrate brings db to SchemaVersion: all steps run in one transaction, so
 // a crash leaves the file at its old version, to be migrated on next open.
 func migrate(db *bolt.DB) error {
+	if v, err := Schema(db); err == nil && v == SchemaVersion {
+		return nil // current: no write transaction (and fsync) at start-up
+	}
 	return db.Update(func(tx *bolt.Tx) error {
 		v, err := schemaOf(tx)
 		if err != nil {

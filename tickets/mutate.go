@@ -16,21 +16,21 @@ func (t *Tx) change(id string, apply func(tk *Ticket, now time.Time) (Event, err
 	if err != nil {
 		return nil, err
 	}
-	old, err := t.load(seq)
+	tk, err := t.load(seq)
 	if err != nil {
 		return nil, err
 	}
-	tk, err := t.load(seq) // a second copy to mutate; old keeps the index keys to remove
-	if err != nil {
-		return nil, err
-	}
+	// old keeps the index keys to remove. commit reads only its string
+	// fields (state, text and the indexed values), which apply replaces
+	// rather than edits, so a shallow copy is enough.
+	old := *tk
 	now := t.stamp()
 	ev, err := apply(tk, now)
 	if err != nil {
 		return nil, err
 	}
 	ev.At = now
-	if err := t.commit(seq, old, tk, ev); err != nil {
+	if err := t.commit(seq, &old, tk, ev); err != nil {
 		return nil, err
 	}
 	return tk, nil

@@ -51,7 +51,7 @@ func (s *Store) Promote(id, kbDir string) (path string, err error) {
 	var sources []string
 	seen := map[string]bool{}
 	for _, m := range tk.Messages {
-		if m.Internal || m.Direction != DirOut || m.From.Kind != ActorStaff {
+		if !m.staffAnswer() {
 			continue
 		}
 		answers = append(answers, strings.TrimSpace(m.Text))

@@ -128,8 +128,7 @@ func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 
 func lastAnswer(tk *Ticket) string {
 	for i := len(tk.Messages) - 1; i >= 0; i-- {
-		m := tk.Messages[i]
-		if !m.Internal && m.Direction == DirOut && m.From.Kind == ActorStaff {
+		if m := tk.Messages[i]; m.staffAnswer() {
 			return m.Text
 		}
 	}

@@ -1,5 +1,7 @@
 package tickets
 
+import "strings"
+
 // State is where a ticket is in its life.
 type State string
 
@@ -79,13 +81,11 @@ func ParseState(s string) (State, error) {
 	return "", &ValidationError{Field: "state", Problem: "\"" + s + "\" is unknown", Accepted: joinStates(States)}
 }
 
+// joinStates lists states as "new, claimed, …".
 func joinStates(ss []State) string {
-	out := ""
+	names := make([]string, len(ss))
 	for i, s := range ss {
-		if i > 0 {
-			out += ", "
-		}
-		out += string(s)
+		names[i] = string(s)
 	}
-	return out
+	return strings.Join(names, ", ")
 }

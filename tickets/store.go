@@ -11,7 +11,7 @@ import (
 
 // Bucket names owned by this package.
 var (
-	bucketTickets = []byte("tickets")       // be64(seq) → Ticket JSON
+	bucketTickets = []byte("tickets")       // be64(seq) → ticket record (codec.go; JSON in schema 0 files)
 	bucketEvents  = []byte("ticket_events") // be64(seq) be32(event seq) → Event JSON
 	bucketSource  = []byte("ticket_source") // source → be64(seq)
 )
@@ -57,11 +57,8 @@ func NewStore(db *bolt.DB, opts Options) (*Store, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	names := [][]byte{bucketTickets, bucketEvents, bucketSource, bucketTerms, bucketDocLen}
-	for _, ix := range indexes {
-		names = append(names, ix.bucket)
-	}
-	for _, n := range names {
+	names := [][]byte{bucketTickets, bucketEvents, bucketTerms, bucketDocLen}
+	for _, n := range append(names, keyBuckets()...) {
 		if _, err := tx.CreateBucketIfNotExists(n); err != nil {
 			return fmt.Errorf("bucket %s: %w", n, err)
 		}
@@ -103,6 +100,18 @@ func (t *Tx) bucket(name []byte) (*bolt.Bucket, error) {
 		return nil, fmt.Errorf("tickets: bucket %s missing (database not initialised by NewStore)", name)
 	}
 	return b, nil
+}
+
+// logBuckets returns the tickets bucket and the events bucket, which every
+// reader of a ticket's log needs together.
+func (t *Tx) logBuckets() (tickets, events *bolt.Bucket, err error) {
+	if tickets, err = t.bucket(bucketTickets); err != nil {
+		return nil, nil, err
+	}
+	if events, err = t.bucket(bucketEvents); err != nil {
+		return nil, nil, err
+	}
+	return tickets, events, nil
 }
 
 func (t *Tx) stamp() time.Time { return t.s.now().UTC().Truncate(time.Millisecond) }

@@ -58,6 +58,12 @@ type ConvMessage struct {
 // Public reports whether the officer sees (or wrote) the message.
 func (m ConvMessage) Public() bool { return !m.Internal }
 
+// staffAnswer reports whether m is a public reply by staff: what Promote
+// turns into a draft and Similar shows as the answer.
+func (m ConvMessage) staffAnswer() bool {
+	return !m.Internal && m.Direction == DirOut && m.From.Kind == ActorStaff
+}
+
 // DeliveryFailure is a reply the outbox could not deliver for good.
 type DeliveryFailure struct {
 	At     time.Time `json:"at"`

@@ -66,11 +66,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	err := s.db.View(func(btx *bolt.Tx) error {
 		r = VerifyReport{}
 		t := s.Tx(btx)
-		tb, err := t.bucket(bucketTickets)
-		if err != nil {
-			return err
-		}
-		eb, err := t.bucket(bucketEvents)
+		tb, eb, err := t.logBuckets()
 		if err != nil {
 			return err
 		}
@@ -105,7 +101,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		if n := eb.Stats().KeyN; n != r.Events {
 			r.add("", 0, "events bucket holds %d events, tickets account for %d", n, r.Events)
 		}
-		for _, name := range append([][]byte{bucketSource}, indexBuckets()...) {
+		for _, name := range keyBuckets() {
 			b, err := t.bucket(name)
 			if err != nil {
 				return err
@@ -117,14 +113,6 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		return nil
 	})
 	return r, err
-}
-
-func indexBuckets() [][]byte {
-	out := make([][]byte, len(indexes))
-	for i, ix := range indexes {
-		out[i] = ix.bucket
-	}
-	return out
 }
 
 func (s *Store) verifyTicket(t *Tx, eb *bolt.Bucket, seq uint64, raw []byte, expected map[string]int, r *VerifyReport) {
