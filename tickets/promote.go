@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -77,6 +78,15 @@ func (s *Store) Promote(id, kbDir string) (path string, err error) {
 	path = filepath.Join(dir, tk.ID+".md")
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
+		events, eerr := s.Events(tk.ID)
+		if eerr != nil {
+			return "", fmt.Errorf("tickets: promote: %w", eerr)
+		}
+		if !slices.ContainsFunc(events, func(e Event) bool { return e.Kind == EventPromoted }) {
+			// A crash between writing the draft and recording it left
+			// the draft unrecorded: record it now, keep the draft.
+			return path, s.recordPromoted(tk.ID, path)
+		}
 		return path, fmt.Errorf("tickets: promote %s: draft %s already exists: %w", tk.ID, path, err)
 	}
 	if err != nil {
@@ -93,16 +103,21 @@ func (s *Store) Promote(id, kbDir string) (path string, err error) {
 		os.Remove(path)
 		return "", fmt.Errorf("tickets: promote: write %s: %w", path, err)
 	}
-	err = s.Update(func(tx *Tx) error {
-		_, err := tx.change(tk.ID, func(*Ticket, time.Time) (Event, error) {
+	return path, s.recordPromoted(tk.ID, path)
+}
+
+// recordPromoted appends the event saying ticket id's draft is at path.
+func (s *Store) recordPromoted(id, path string) error {
+	err := s.Update(func(tx *Tx) error {
+		_, err := tx.change(id, func(*Ticket, time.Time) (Event, error) {
 			return Event{Actor: systemActor, Kind: EventPromoted, Note: path}, nil
 		})
 		return err
 	})
 	if err != nil {
-		return path, fmt.Errorf("tickets: promote: draft written but not recorded: %w", err)
+		return fmt.Errorf("tickets: promote: draft %s written but not recorded (run promote again): %w", path, err)
 	}
-	return path, nil
+	return nil
 }
 
 func draft(tk *Ticket, answers, sources []string) (string, error) {

@@ -80,3 +80,38 @@ func TestPromoteNeedsStaffAnswer(t *testing.T) {
 		t.Fatalf("Promote unknown = %v", err)
 	}
 }
+
+// A crash after the draft was written but before its event was recorded
+// must not block promotion for good: the next Promote records the event
+// and leaves the draft (which a reviewer may already be editing) as it is.
+func TestPromoteRecordsADraftLeftByACrash(t *testing.T) {
+	s, _ := openStore(t, tickets.Options{})
+	tk := create(t, s, question("Khai báo thiết bị X-quang ở đâu?"))
+	transition(t, s, tk.ID, tickets.StateClaimed, staff)
+	addMessage(t, s, tk.ID, tickets.ConvMessage{From: staff, Text: "Nộp cho UBND cấp tỉnh."})
+	transition(t, s, tk.ID, tickets.StateResolved, staff)
+
+	kb := t.TempDir()
+	left := filepath.Join(kb, "review", tk.ID+".md")
+	if err := os.MkdirAll(filepath.Dir(left), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(left, []byte("draft being edited"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path, err := s.Promote(tk.ID, kb)
+	if err != nil || path != left {
+		t.Fatalf("Promote = %q, %v; want %q, nil", path, err, left)
+	}
+	if data, _ := os.ReadFile(left); string(data) != "draft being edited" {
+		t.Errorf("draft overwritten: %q", data)
+	}
+	evs, _ := s.Events(tk.ID)
+	if last := evs[len(evs)-1]; last.Kind != tickets.EventPromoted {
+		t.Errorf("last event %s, want promoted", last.Kind)
+	}
+	if _, err := s.Promote(tk.ID, kb); !errors.Is(err, fs.ErrExist) {
+		t.Errorf("Promote after recording = %v, want fs.ErrExist", err)
+	}
+	mustVerify(t, s)
+}
