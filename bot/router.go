@@ -528,7 +528,8 @@ func (r *Router) OnSent(tx *bolt.Tx, rep Reply, sentID string) error {
 // recorded on the ticket, where staff see it.
 func (r *Router) OnFailed(tx *bolt.Tx, rep Reply, err error) error {
 	if rep.TicketID == "" {
-		r.log.Warn("reply not delivered", "channel", rep.Channel, "chat", rep.ChatID, "err", err)
+		// Logged once, after commit: a shared group commit may run this twice.
+		tx.OnCommit(func() { r.log.Warn("reply not delivered", "channel", rep.Channel, "chat", rep.ChatID, "err", err) })
 		return nil
 	}
 	reason := "delivery failed"
