@@ -147,6 +147,20 @@ func NewMemIndex(entries []Entry) (*Index, error) {
 	return ix, nil
 }
 
+// NewMemIndexFS loads the knowledge files of fsys and builds a memory-only
+// index of them, keeping the load errors (LoadErrors, Stats) as Open does:
+// for reading a knowledge folder while another process holds the data
+// directory's on-disk index.
+func NewMemIndexFS(fsys fs.FS) (*Index, error) {
+	entries, loadErrs := LoadDir(fsys)
+	ix, err := NewMemIndex(entries)
+	if err != nil {
+		return nil, err
+	}
+	ix.st.loadErrs = loadErrs
+	return ix, nil
+}
+
 // Close closes the bleve index. It waits for running searches; later calls
 // to Search and Reload return ErrClosed. Closing twice is a no-op.
 func (ix *Index) Close() error {

@@ -45,11 +45,7 @@ func openIndex(a *app, cfg Config) (ix *knowledge.Index, closeFn func() error, e
 	fmt.Fprintln(a.stderr, a.tr(
 		"supportbot: bot đang chạy trên thư mục dữ liệu này; tìm trên chỉ mục tạm trong bộ nhớ từ cùng các tệp tri thức.",
 		"supportbot: the bot is running on this data directory; searching a temporary in-memory index of the same knowledge files."))
-	entries, loadErrs := knowledge.LoadDir(files)
-	for _, le := range loadErrs {
-		fmt.Fprintf(a.stderr, "supportbot: %s\n", kbErrorText(a, le))
-	}
-	mem, err := knowledge.NewMemIndex(entries)
+	mem, err := knowledge.NewMemIndexFS(files)
 	if err != nil {
 		return nil, nil, fmt.Errorf("knowledge index: %w", err)
 	}
