@@ -1,17 +1,54 @@
 package bot
 
 import (
-	"context"
 	"time"
+
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
-// Channel names where a message came from or goes to.
-type Channel string
+// The delivery types live in package outbox, which schedules and channels
+// use without the conversation code; the core names them here.
+type (
+	Channel = outbox.Channel
+	Reply   = outbox.Reply
+	Button  = outbox.Button
+	Sender  = outbox.Sender
+	Field   = outbox.Field
+	File    = outbox.File
+	View    = outbox.View
+	Input   = outbox.Input
+	Kind    = outbox.Kind
+)
+
+// The channels, as the core names them.
+const (
+	Telegram = outbox.Telegram
+	Slack    = outbox.Slack
+	Console  = outbox.Console
+)
+
+// Chat kinds a channel reports in Message.ChatType, whatever its own names.
+const (
+	ChatPrivate = "private" // one person and the bot (Telegram private chat, Slack DM, the console)
+	ChatGroup   = "group"   // several people (Telegram group or supergroup, a Slack channel)
+)
+
+// Role is who is speaking, as the channel established it. It decides what
+// the sender may do: officers ask and open tickets; staff work tickets.
+type Role string
 
 const (
-	Telegram Channel = "telegram"
-	Slack    Channel = "slack"
-	Console  Channel = "console"
+	// RoleOfficer is a commune or province officer (Telegram, the console).
+	// The zero value, so that entries stored before roles existed are
+	// officers'.
+	RoleOfficer Role = ""
+	// RoleStaff is a ministry staff member: a member of the Slack staff
+	// group (or triage channel). Staff act on tickets as a tickets.Actor
+	// of kind tickets.ActorStaff.
+	RoleStaff Role = "staff"
+	// RoleGuest is someone on a staff channel who is not staff: they may
+	// ask the knowledge base, nothing else.
+	RoleGuest Role = "guest"
 )
 
 // Message is one inbound update translated by a channel into the
@@ -19,50 +56,35 @@ const (
 // the channel acknowledges the update, so it must be self-contained.
 type Message struct {
 	Channel  Channel `json:"channel"`
-	SourceID string  `json:"source_id"` // unique per channel (Telegram update_id, Slack event_id): the idempotency key
+	SourceID string  `json:"source_id"` // unique per channel (Telegram update_id, Slack event_id or envelope): the idempotency key
 	ChatID   string  `json:"chat_id"`
-	ChatType string  `json:"chat_type,omitempty"` // "private", "group", "supergroup", "channel"
+	ChatType string  `json:"chat_type,omitempty"` // ChatPrivate or ChatGroup
+	Thread   string  `json:"thread,omitempty"`    // the thread the message is in (Slack thread_ts)
 	UserID   string  `json:"user_id"`
 	UserName string  `json:"user_name,omitempty"`
 	LangCode string  `json:"lang_code,omitempty"` // the client's language (Telegram language_code)
+	Role     Role    `json:"role,omitempty"`
 
 	Text      string `json:"text,omitempty"`
 	MessageID string `json:"message_id,omitempty"`  // the channel's id of this message
 	ReplyToID string `json:"reply_to_id,omitempty"` // id of the (bot) message this one replies to
+	Files     []File `json:"files,omitempty"`       // photos and documents sent with it
+	// FileProblem says why an attachment was not taken ("too_big",
+	// "unsupported"), so that the bot tells the sender; the text is kept.
+	FileProblem string `json:"file_problem,omitempty"`
 
 	CallbackData string `json:"callback_data,omitempty"` // button payload when the update is a button press
 	CallbackID   string `json:"callback_id,omitempty"`   // to answer the button press
+	TriggerID    string `json:"trigger_id,omitempty"`    // Slack: opens a view in answer to this press or command (expires in ~3 s)
+
+	// Command is a slash command the channel received as such (Slack
+	// "/support"), with its arguments in Text.
+	Command string `json:"command,omitempty"`
+	// ViewID, ViewMeta and Values are a submitted View (Slack
+	// view_submission): which form, its context, and its inputs by ID.
+	ViewID   string            `json:"view_id,omitempty"`
+	ViewMeta string            `json:"view_meta,omitempty"`
+	Values   map[string]string `json:"values,omitempty"`
 
 	Received time.Time `json:"received"`
-}
-
-// Button is one inline button; Data is at most 64 bytes (Telegram's limit).
-type Button struct {
-	Text string `json:"text"`
-	Data string `json:"data"`
-}
-
-// Reply is one outgoing message. Text uses Telegram's HTML subset
-// (<b>, <i>, <a href>, <code>) with every piece of user text escaped; each
-// channel renders it for its medium.
-type Reply struct {
-	Channel    Channel    `json:"channel"`
-	ChatID     string     `json:"chat_id"`
-	Text       string     `json:"text"`
-	Buttons    [][]Button `json:"buttons,omitempty"`     // inline keyboard
-	Keyboard   [][]string `json:"keyboard,omitempty"`    // one-time reply keyboard (e.g. the 34 provinces)
-	RemoveKB   bool       `json:"remove_kb,omitempty"`   // remove a reply keyboard
-	ReplyToID  string     `json:"reply_to_id,omitempty"` // reply to this message id
-	CallbackID string     `json:"callback_id,omitempty"` // answer this button press (Text may then be a short toast)
-	TicketID   string     `json:"ticket_id,omitempty"`   // the ticket this reply belongs to: delivery failures are recorded on it, and the sent message id is linked to it
-}
-
-// Sender delivers one Reply on one channel. It classifies failures; the
-// outbox decides when to retry. retry is true for 429, 5xx and network
-// errors; an error that implements RetryAfter() time.Duration asks the outbox
-// to wait at least that long. retry false with an error is permanent (blocked
-// by the user, chat not found) and is recorded, never retried.
-// sentID is the channel's id of the delivered message.
-type Sender interface {
-	Send(ctx context.Context, r Reply) (sentID string, retry bool, err error)
 }

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
 // The Outbox is the one durable queue for every outgoing message of every
@@ -319,10 +320,10 @@ func (o *Outbox) split(r Reply) ([]Reply, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrNoSender, r.Channel)
 	}
-	if c.limits.MaxLen <= 0 || r.ChatID == "" {
+	if c.limits.Split == nil || r.ChatID == "" {
 		return []Reply{r}, nil // a button-press toast is the Sender's to shorten
 	}
-	texts := SplitHTML(r.Text, c.limits.MaxLen)
+	texts := c.limits.Split(r.Text)
 	if len(texts) <= 1 {
 		return []Reply{r}, nil
 	}
@@ -420,9 +421,4 @@ func (o *Outbox) DeadLetters() ([]DeadLetter, error) {
 }
 
 // SenderFunc adapts a function to a Sender (tests, the console).
-type SenderFunc func(ctx context.Context, r Reply) (sentID string, retry bool, err error)
-
-// Send calls f.
-func (f SenderFunc) Send(ctx context.Context, r Reply) (string, bool, error) { return f(ctx, r) }
-
-var _ Sender = SenderFunc(nil)
+type SenderFunc = outbox.SenderFunc

@@ -321,7 +321,7 @@ func TestOutboxEnqueueInRolledBackTxQueuesNothing(t *testing.T) {
 
 func TestOutboxSplitsLongText(t *testing.T) {
 	l := bot.TelegramLimits()
-	l.MaxLen = 120
+	l.Split = func(s string) []string { return bot.SplitHTML(s, 120) }
 	o, s, sent, _, _ := obSetup(t, 4, l, nil)
 	long := strings.Repeat("<b>Nghị định 133/2025/NĐ-CP</b> quy định &amp; hướng dẫn. ", 8)
 	r := bot.Reply{Channel: bot.Telegram, ChatID: "5", Text: long, ReplyToID: "99", TicketID: "HT-000001",

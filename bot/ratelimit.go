@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"github.com/mostvn/supportbot/bot/outbox"
 	"strings"
 	"sync"
 	"time"
@@ -8,19 +9,7 @@ import (
 
 // Limits are one channel's sending limits. A zero field means "no limit of
 // that kind", so Limits{} (the console) sends as fast as the sender can.
-type Limits struct {
-	PerChat           time.Duration // at least this long between two messages to one chat (Telegram: 1s)
-	PerGroupPerMinute int           // at most this many messages per minute to one group chat (Telegram: 20)
-	GlobalPerSecond   int           // at most this many messages per second over the whole channel (Telegram: 30)
-	MaxLen            int           // longer texts are split with SplitHTML (UTF-16 code units; Telegram: 4096)
-
-	// Margin is added to every window above. The RateLimiter already
-	// measures windows from when sends complete, after the server saw them
-	// (see RateLimiter), so network jitter needs no margin; this one is
-	// slack for the server's own bookkeeping (its clock's granularity,
-	// where in handling a request it takes the time).
-	Margin time.Duration
-}
+type Limits = outbox.Limits
 
 // Telegram's published limits (core.telegram.org/bots/faq, "broadcasting"),
 // and the margin we keep below them.
@@ -43,7 +32,8 @@ func TelegramLimits() Limits {
 		PerChat:           telegramPerChat,
 		PerGroupPerMinute: telegramGroupPerMinute,
 		GlobalPerSecond:   telegramGlobalPerSecond,
-		MaxLen:            telegramMaxLen,
+		Split:             func(t string) []string { return SplitHTML(t, telegramMaxLen) },
+		IsGroup:           isGroupChat,
 		Margin:            telegramMargin,
 	}
 }
@@ -192,7 +182,7 @@ func (rl *RateLimiter) Reserve(chatID string, now time.Time) (slot *Slot, at tim
 	defer rl.mu.Unlock()
 
 	l := rl.l
-	group := l.PerGroupPerMinute > 0 && isGroupChat(chatID)
+	group := l.PerGroupPerMinute > 0 && l.IsGroup != nil && l.IsGroup(chatID)
 	cs := rl.chats[chatID]
 
 	at = now

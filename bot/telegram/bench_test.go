@@ -96,7 +96,7 @@ func benchRouterOnly(b *testing.B) {
 	st, _ := tickets.NewStore(db, tickets.Options{})
 	in, _ := bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(st)})
 	out, _ := bot.NewOutbox(db, bot.OutboxOptions{Batch: bot.StoreBatch(st)})
-	out.Register(bot.Telegram, &firstSend{}, bot.Limits{MaxLen: 4096}) // never runs
+	out.Register(bot.Telegram, &firstSend{}, noLimits) // never runs
 	router, err := bot.NewRouter(db, in, searcher, st, out, bot.RouterOptions{})
 	if err != nil {
 		b.Fatal(err)
@@ -193,7 +193,7 @@ func benchInbound(b *testing.B, batch int, every time.Duration, noSync bool) {
 		b.Fatal(err)
 	}
 	sink := &firstSend{at: map[string]time.Time{}, want: b.N, done: make(chan struct{})}
-	out.Register(bot.Telegram, sink, bot.Limits{MaxLen: 4096})
+	out.Register(bot.Telegram, sink, noLimits)
 
 	msgs := benchMessages(b, b.N) // converted beforehand, as the poller converts them
 	added := make([]time.Time, b.N)

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func TestConvert(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, ok := telegram.Convert(&u, now)
-			if ok != tc.wantOK || got != tc.want {
+			if ok != tc.wantOK || !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("Convert = %+v, %v\nwant      %+v, %v", got, ok, tc.want, tc.wantOK)
 			}
 		})

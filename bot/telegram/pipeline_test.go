@@ -40,7 +40,7 @@ func kb(tb testing.TB) bot.Searcher {
 
 // noLimits lets the functional tests run without Telegram's one message
 // per second per chat; the limit tests use bot.TelegramLimits().
-var noLimits = bot.Limits{MaxLen: 4096}
+var noLimits = bot.Limits{Split: func(t string) []string { return bot.SplitHTML(t, 4096) }}
 
 // pipeline is the whole process as cmd wires it: one bbolt file, inbox,
 // router, tickets, outbox with the Telegram sender, and the poller, all

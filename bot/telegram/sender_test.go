@@ -254,7 +254,7 @@ func TestSenderRefusesBadInput(t *testing.T) {
 func TestSenderLimitsAreTelegrams(t *testing.T) {
 	fake := newFake(t, faketg.Options{})
 	l := newSender(t, fake).Limits()
-	if l.PerChat != time.Second || l.PerGroupPerMinute != 20 || l.GlobalPerSecond != 30 || l.MaxLen != 4096 {
+	if l.PerChat != time.Second || l.PerGroupPerMinute != 20 || l.GlobalPerSecond != 30 || len(l.Split(strings.Repeat("a", 4097))) != 2 || !l.IsGroup("-100") || l.IsGroup("5") {
 		t.Errorf("Limits() = %+v", l)
 	}
 }
