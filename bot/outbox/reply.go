@@ -2,6 +2,9 @@ package outbox
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
 	"time"
 )
 
@@ -61,12 +64,13 @@ type Field struct {
 // Exactly one of Path (a file the bot keeps, under its data directory)
 // and URL is set on replies; inbound messages carry the channel's ID.
 type File struct {
-	ID   string `json:"id,omitempty"`   // the channel's file id (Telegram file_id, Slack F…)
-	Name string `json:"name,omitempty"` // file name as the sender gave it
-	Mime string `json:"mime,omitempty"`
-	Size int64  `json:"size,omitempty"`
-	Path string `json:"path,omitempty"` // where the bot stored it
-	URL  string `json:"url,omitempty"`  // where the channel serves it (Slack url_private)
+	From Channel `json:"from,omitempty"` // the channel that holds the file (whose Fetcher reads it)
+	ID   string  `json:"id,omitempty"`   // the channel's file id (Telegram file_id, Slack F…)
+	Name string  `json:"name,omitempty"` // file name as the sender gave it
+	Mime string  `json:"mime,omitempty"`
+	Size int64   `json:"size,omitempty"`
+	Path string  `json:"path,omitempty"` // where the bot stored it
+	URL  string  `json:"url,omitempty"`  // where the channel serves it (Slack url_private)
 }
 
 // Input is one field of a View.
@@ -147,6 +151,9 @@ type Reply struct {
 	// TicketID is the ticket this reply belongs to: delivery failures are
 	// recorded on it, and the sent message id is linked to it.
 	TicketID string `json:"ticket_id,omitempty"`
+	// Mentions are users of the channel to notify (Slack user IDs: the
+	// on-call person on an urgent ticket); channels render them their way.
+	Mentions []string `json:"mentions,omitempty"`
 	// Name is whose words these are when not the bot's (a staff member's
 	// display name on a relayed reply); channels may show it.
 	Name string `json:"name,omitempty"`
@@ -197,3 +204,26 @@ type Limits struct {
 	// takes the time).
 	Margin time.Duration
 }
+
+// Fetcher reads a file held by one channel, so that another channel can
+// forward it (a photo an officer sent on Telegram, uploaded into a Slack
+// thread). Each channel that receives files provides one; the caller
+// closes the reader.
+type Fetcher interface {
+	Fetch(ctx context.Context, f File) (io.ReadCloser, error)
+}
+
+// Fetchers finds the Fetcher of a file's channel.
+type Fetchers map[Channel]Fetcher
+
+// Fetch reads f through the Fetcher of f.From.
+func (fs Fetchers) Fetch(ctx context.Context, f File) (io.ReadCloser, error) {
+	if x, ok := fs[f.From]; ok && x != nil {
+		return x.Fetch(ctx, f)
+	}
+	return nil, fmt.Errorf("outbox: no fetcher for files of %q", f.From)
+}
+
+// ErrUnsupported is returned (as a permanent failure) by a Sender asked to
+// send a kind of reply its channel cannot show.
+var ErrUnsupported = errors.New("outbox: not supported by this channel")
