@@ -34,8 +34,13 @@ bench: build
 	$(GO) test -run='^$$' -bench='OutboxTelegramLimits$$|OutboxThroughput|SplitHTML' -benchtime=1x ./bot/
 	@$(MAKE) --no-print-directory eval
 
-## eval: recall/MRR/latency on $(BENCH)/{alqac22,vlsp2023}, as written and without tone marks, ours and stock
+## eval: recall/MRR/latency on $(BENCH)/{alqac22,vlsp2023}, as written and without tone marks, ours and stock;
+##   then the officer question set (knowledge/testdata/questions): top-3, first hit shows the answer,
+##   marked answer, out-of-scope not claimed, and the misses
 eval: build
+	@echo "officer questions (knowledge/testdata/questions/officers.jsonl):"
+	@SUPPORTBOT_LANG=en ./$(BIN) kb eval --questions knowledge/testdata/questions/officers.jsonl
+	@echo
 	@for ds in alqac22 vlsp2023; do \
 	  if [ ! -d $(BENCH)/$$ds ]; then echo "skip $$ds: $(BENCH)/$$ds not found"; continue; fi; \
 	  for tones in "" "--strip-tones"; do for stock in "" "--stock"; do \

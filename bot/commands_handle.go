@@ -28,8 +28,12 @@ func (t *turn) command(p plan, res knowledge.Result) error {
 	case cmdHelp:
 		t.reply(tr(t.lang, txtHelp))
 	case cmdAsk:
-		if p.args == "" {
+		switch {
+		case p.args == "":
 			t.reply(tr(t.lang, txtAskUsage))
+			return nil
+		case p.noWords:
+			t.reply(tr(t.lang, txtNoWords))
 			return nil
 		}
 		return t.answer(p.query, res)

@@ -32,12 +32,15 @@ const (
 // It is taken again inside the transaction; per-chat order guarantees that
 // nothing it depends on changed in between, and a difference is retried.
 type plan struct {
-	kind   planKind
-	cmd    cmdID
-	typed  string // the command as typed, for "unknown command"
-	args   string
-	query  string // kindQuestion and /hoi: the question to search
-	ticket string // kindFollowUp
+	kind  planKind
+	cmd   cmdID
+	typed string // the command as typed, for "unknown command"
+	args  string
+	query string // kindQuestion and /hoi: the question to search
+	// noWords: the question has nothing to search ("?", "👍"); it gets
+	// txtNoWords, not a search, a failure or a ticket.
+	noWords bool
+	ticket  string // kindFollowUp
 }
 
 // classify decides what entry e is, reading only.
@@ -58,7 +61,13 @@ func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now tim
 	if id, typed, args, ok := parseCommand(text); ok {
 		p := plan{kind: kindCommand, cmd: id, typed: typed, args: args}
 		if id == cmdAsk && commandForUs(text, username) {
-			p.query = args // a question addressed to another bot is not searched
+			// A question addressed to another bot is not searched, and
+			// one without a word cannot be.
+			if hasWord(args) {
+				p.query = args
+			} else {
+				p.noWords = args != ""
+			}
 		}
 		return p, nil
 	}
@@ -82,6 +91,9 @@ func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now tim
 	if isThanks(text) {
 		return plan{kind: kindThanks}, nil
 	}
+	if !hasWord(text) {
+		return plan{kind: kindQuestion, noWords: true}, nil
+	}
 	return plan{kind: kindQuestion, query: text}, nil
 }
 
@@ -102,6 +114,9 @@ type turn struct {
 	o    *officer
 	lang string
 	now  time.Time
+	// res is the search result of the plan's query (zero without one), for
+	// handlers run does not pass it to: "/support ask" (staff_commands.go).
+	res knowledge.Result
 
 	replies []Reply
 	counts  []metricEvent
@@ -122,7 +137,8 @@ func (t *turn) count(name string, kv ...string) {
 // reply queues a message to the chat the entry came from.
 func (t *turn) reply(text string) *Reply {
 	r := Reply{Channel: t.m.Channel, ChatID: t.m.ChatID, Text: text}
-	if t.m.ChatType == "group" || t.m.ChatType == "supergroup" {
+	// "supergroup": entries stored before channels reported ChatGroup.
+	if t.m.ChatType == ChatGroup || t.m.ChatType == "supergroup" {
 		r.ReplyToID = t.m.MessageID // in a group, say whom the answer is for
 	}
 	t.replies = append(t.replies, r)
@@ -137,6 +153,11 @@ func (t *turn) toast(text string) {
 
 // run executes p with the search result res (zero unless p has a query).
 func (t *turn) run(p plan, res knowledge.Result) error {
+	t.res = res
+	if p.kind == kindStaff {
+		return t.staffTurn() // staff_actions.go
+	}
+	t.fileProblem()
 	switch p.kind {
 	case kindBadUTF8:
 		t.state = stateRejected
@@ -145,6 +166,9 @@ func (t *turn) run(p plan, res knowledge.Result) error {
 		t.state = stateRejected
 		t.reply(tr(t.lang, txtTooLong, utf8.RuneCountInString(t.m.Text), MaxTextLen))
 	case kindNoText:
+		if id := t.filesTicket(); id != "" { // files alone, into a ticket: staff_relay.go
+			return t.followUp(id)
+		}
 		t.reply(tr(t.lang, txtNoText))
 	case kindCallback:
 		return t.callback()
@@ -157,6 +181,10 @@ func (t *turn) run(p plan, res knowledge.Result) error {
 	case kindThanks:
 		t.reply(tr(t.lang, txtYoureWelcome))
 	case kindQuestion:
+		if p.noWords {
+			t.reply(tr(t.lang, txtNoWords))
+			return nil
+		}
 		return t.answer(p.query, res)
 	default:
 		return fmt.Errorf("bot: unknown plan kind %d", p.kind)
@@ -245,6 +273,9 @@ func (t *turn) openTicket(text, topic string, hits []tickets.HitRef, source stri
 	}
 	if created {
 		t.count("supportbot_tickets_opened_total", "channel", string(t.m.Channel))
+		if err := t.ticketOpened(tk); err != nil { // the triage card, staff_card.go
+			return nil, false, err
+		}
 	}
 	return tk, created, nil
 }
@@ -255,6 +286,8 @@ func (t *turn) callback() error {
 	switch {
 	case strings.HasPrefix(data, cbHelpful), strings.HasPrefix(data, cbNotHelpful):
 		return t.feedback(strings.HasPrefix(data, cbHelpful), data[len(cbHelpful):])
+	case strings.HasPrefix(data, cbResolved):
+		return t.resolvedFeedback(data[len(cbResolved):]) // staff_relay.go
 	case strings.HasPrefix(data, cbLang):
 		t.toast("")
 		return t.setLang(data[len(cbLang):])
@@ -325,7 +358,7 @@ func (t *turn) followUp(id string) error {
 	if err != nil {
 		return fmt.Errorf("follow-up %s: %w", id, err)
 	}
-	text := strings.TrimSpace(t.m.Text)
+	text := withFileNames(strings.TrimSpace(t.m.Text), t.m.Files)
 	switch {
 	case tk.State == tickets.StateClosed || tk.State == tickets.StateCancelled:
 		if t.o.Focus == id {
@@ -356,9 +389,13 @@ func (t *turn) followUp(id string) error {
 	}
 	_, err = t.tk.AddMessage(id, tickets.ConvMessage{
 		At: t.now, From: t.actor(), Text: text, Direction: tickets.DirIn, MessageID: t.m.MessageID,
+		Files: attachments(t.m.Files),
 	})
 	if err != nil {
 		return fmt.Errorf("add message to %s: %w", id, err)
+	}
+	if err := t.officerToStaff(id, text, reopened); err != nil { // staff_relay.go
+		return err
 	}
 	t.o.Focus, t.o.FocusUntil = id, t.now.Add(focusFor)
 	key := txtTicketAdded

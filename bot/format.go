@@ -84,8 +84,9 @@ func formatTime(lang string, t time.Time) string {
 
 var vietnamTime = time.FixedZone("ICT", 7*3600)
 
-// citation renders "document, article · in force from … · source link" for
-// a hit; parts that are unknown are left out.
+// citation renders "document, article · in force from … · source link ·
+// confidence" for a hit; parts that are unknown are left out, and so is
+// the confidence of a verified entry.
 func citation(lang string, h knowledge.Hit, now time.Time) string {
 	var parts []string
 	doc := strings.TrimSpace(strings.Join(nonEmpty(h.Document, h.Article), ", "))
@@ -105,6 +106,12 @@ func citation(lang string, h knowledge.Hit, now time.Time) string {
 	if h.Source != "" {
 		parts = append(parts, link(h.Source, tr(lang, txtSource)))
 	}
+	switch h.Confidence {
+	case knowledge.ConfidenceSingleSource:
+		parts = append(parts, tr(lang, txtConfidenceSingle))
+	case knowledge.ConfidenceCheckStatus:
+		parts = append(parts, tr(lang, txtConfidenceCheck))
+	}
 	return strings.Join(parts, " · ")
 }
 
@@ -118,14 +125,18 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// passage renders the best hit's text, short, escaped, with the important
-// words bold: the search's own highlights when the snippet has them, else
-// the words of the question found in the text.
+// passage renders the best hit's answering sentence (its snippet, or the
+// start of its text), short, escaped, with the important words bold: the
+// search's own highlights when the snippet has them, else the words of
+// the question found in the text.
 func passage(h knowledge.Hit, question string) string {
-	if strings.Contains(h.Snippet, "<mark>") {
-		return markToBold(h.Snippet)
+	// The snippet is the answering sentence: the ellipses saying the entry
+	// goes on are noise on a phone, the citation links to all of it.
+	snippet := strings.TrimSuffix(strings.TrimPrefix(h.Snippet, "… "), " …")
+	if strings.Contains(snippet, "<mark>") {
+		return markToBold(snippet)
 	}
-	text := h.Snippet
+	text := snippet
 	if text != "" {
 		text = html.UnescapeString(text)
 	} else {
@@ -238,22 +249,25 @@ var commonWords = map[string]bool{
 	"can": true, "phai": true, "hay": true, "hoac": true, "tai": true, "sao": true,
 }
 
-// formatAnswer renders an answer: the best passage with its title and
-// citation, then up to maxRelated related entries, then the feedback
-// question. hits is not empty.
+// formatAnswer renders an answer for a phone screen: the answering
+// sentence first (the snippet, one or two sentences), the entry's status
+// warning when it has one, then the citation (title, document, article,
+// dates, source link, confidence), then at most maxRelated related
+// entries, then the feedback question. The reply is in the language of
+// the best entry, which the search picked in the language the officer
+// asked in. hits is not empty.
 func formatAnswer(lang, question string, hits []knowledge.Hit, now time.Time) string {
 	best := hits[0]
+	lang = replyLang(lang, best)
 	var b strings.Builder
-	if best.Title != "" {
-		b.WriteString(tr(lang, txtAnswerIntro, esc(best.Title)) + "\n")
-	}
 	b.WriteString(passage(best, question))
-	if c := citation(lang, best, now); c != "" {
-		b.WriteString("\n\n📄 " + c)
+	if w := warning(lang, best); w != "" {
+		b.WriteString("\n⚠️ " + w)
 	}
-	if len(hits) > 1 {
+	b.WriteString("\n\n📄 " + sourceLine(lang, best, now))
+	if rel := related(best, hits[1:]); len(rel) > 0 {
 		b.WriteString("\n\n" + tr(lang, txtRelated))
-		for _, h := range hits[1:min(len(hits), 1+maxRelated)] {
+		for _, h := range rel {
 			b.WriteString("\n• " + relatedLine(lang, h, now))
 		}
 	}
@@ -261,14 +275,84 @@ func formatAnswer(lang, question string, hits []knowledge.Hit, now time.Time) st
 	return b.String()
 }
 
+// replyLang is the language to answer in: the best entry's, when it has
+// one (every entry has a Vietnamese and an English version, and the
+// search prefers the one in the question's language), else lang.
+func replyLang(lang string, best knowledge.Hit) string {
+	if best.Lang == LangVI || best.Lang == LangEN {
+		return best.Lang
+	}
+	return lang
+}
+
+// sourceLine renders the answer's citation: the entry's title in bold,
+// then its citation.
+func sourceLine(lang string, h knowledge.Hit, now time.Time) string {
+	s := "<b>" + esc(h.Title) + "</b>"
+	if h.Title == "" {
+		s = ""
+	}
+	if c := citation(lang, h, now); c != "" {
+		if s != "" {
+			s += " · "
+		}
+		s += c
+	}
+	return s
+}
+
+// warning is the entry's status warning, or for an entry whose
+// confidence is check-status but which says nothing itself, the generic
+// one; "" for the others.
+func warning(lang string, h knowledge.Hit) string {
+	switch {
+	case h.Warning != "":
+		return esc(h.Warning)
+	case h.Confidence == knowledge.ConfidenceCheckStatus:
+		return tr(lang, txtStatusUnverified)
+	}
+	return ""
+}
+
+// related keeps at most maxRelated of hits, leaving out the best entry's
+// translation (the same answer again) and entries in the other language.
+func related(best knowledge.Hit, hits []knowledge.Hit) []knowledge.Hit {
+	var out []knowledge.Hit
+	for _, h := range hits {
+		if len(out) == maxRelated {
+			break
+		}
+		if h.ID == best.ID || h.ID == best.ID+"-en" || best.ID == h.ID+"-en" ||
+			(h.Lang != "" && best.Lang != "" && h.Lang != best.Lang) {
+			continue
+		}
+		out = append(out, h)
+	}
+	return out
+}
+
 // formatSuggest renders a "not sure" reply: it says so first, then lists the
-// entries that may be related, each with its citation, and no passage
-// presented as the answer.
+// entries that may be related, each with its citation and its status
+// warning, and no passage presented as the answer.
 func formatSuggest(lang string, hits []knowledge.Hit, now time.Time) string {
+	if len(hits) > 0 {
+		lang = replyLang(lang, hits[0])
+	}
 	var b strings.Builder
 	b.WriteString(tr(lang, txtSuggestIntro))
-	for _, h := range hits[:min(len(hits), maxSuggest)] {
+	shown := 0
+	for i, h := range hits {
+		if shown == maxSuggest {
+			break
+		}
+		if i > 0 && len(related(hits[0], []knowledge.Hit{h})) == 0 {
+			continue // the first entry's translation, or the other language
+		}
 		b.WriteString("\n• " + relatedLine(lang, h, now))
+		if w := warning(lang, h); w != "" {
+			b.WriteString("\n  ⚠️ " + w)
+		}
+		shown++
 	}
 	return b.String()
 }

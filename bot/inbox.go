@@ -31,7 +31,7 @@ type entryState string
 
 const (
 	statePending  entryState = "pending"  // waiting for the Router
-	stateFailed   entryState = "failed"   // its handler failed or panicked; kept for operators, never retried automatically
+	stateFailed   entryState = "failed"   // its handler failed or panicked; kept for operators (Inbox.Failed) for FailedRetention, never retried
 	stateRejected entryState = "rejected" // bad input (too long, invalid UTF-8); the officer was told; kept
 	// Handled entries are deleted from bucketInbox; their key stays in
 	// bucketInboxSeen for SeenRetention so that a replayed update is still
@@ -95,10 +95,20 @@ func NewInbox(db *bolt.DB, opts ...InboxOptions) (*Inbox, error) {
 	if len(opts) == 1 {
 		o = opts[0]
 	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketInbox, bucketInboxPending, bucketInboxSeen} {
+		indexed := tx.Bucket(bucketInboxFailed) != nil
+		for _, b := range [][]byte{bucketInbox, bucketInboxPending, bucketInboxSeen, bucketInboxFailed, bucketInboxPoison} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
+			}
+		}
+		if !indexed {
+			if err := indexFailedTx(tx, now()); err != nil {
+				return fmt.Errorf("index failed entries: %w", err)
 			}
 		}
 		return nil
@@ -106,12 +116,9 @@ func NewInbox(db *bolt.DB, opts ...InboxOptions) (*Inbox, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: inbox: %w", err)
 	}
-	in := &Inbox{db: db, update: o.Batch, now: o.Now, notify: make(chan struct{}, 1)}
+	in := &Inbox{db: db, update: o.Batch, now: now, notify: make(chan struct{}, 1)}
 	if in.update == nil {
 		in.update = db.Update
-	}
-	if in.now == nil {
-		in.now = time.Now
 	}
 	return in, nil
 }
@@ -209,14 +216,15 @@ type KeptEntry struct {
 }
 
 // Kept returns the failed and rejected entries, oldest first, for
-// operators.
+// operators. Entries that cannot be decoded are left out: Failed lists
+// them once the Router has set them aside.
 func (in *Inbox) Kept() ([]KeptEntry, error) {
 	var out []KeptEntry
 	err := in.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketInbox).ForEach(func(k, v []byte) error {
 			var e inboxEntry
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("decode entry %x: %w", k, err)
+				return nil
 			}
 			if e.State == stateFailed || e.State == stateRejected {
 				out = append(out, KeptEntry{Message: e.Msg, State: string(e.State), Err: e.Err, Raw: e.RawText})
@@ -231,10 +239,11 @@ func (in *Inbox) Kept() ([]KeptEntry, error) {
 }
 
 // loadPending reads up to max pending entries with a sequence above after,
-// in order.
-func (in *Inbox) loadPending(after uint64, max int) ([]inboxEntry, error) {
-	var out []inboxEntry
-	err := in.db.View(func(tx *bolt.Tx) error {
+// in order. Entries it cannot decode come back apart, in poison, for the
+// Router to set aside: one bad entry must not stop the others, nor the
+// Router at every start. An error means the inbox could not be read.
+func (in *Inbox) loadPending(after uint64, max int) (out []inboxEntry, poison []poisonEntry, err error) {
+	err = in.db.View(func(tx *bolt.Tx) error {
 		entries := tx.Bucket(bucketInbox)
 		c := tx.Bucket(bucketInboxPending).Cursor()
 		for k, _ := c.Seek(seqKey(after + 1)); k != nil && len(out) < max; k, _ = c.Next() {
@@ -244,16 +253,18 @@ func (in *Inbox) loadPending(after uint64, max int) ([]inboxEntry, error) {
 			}
 			var e inboxEntry
 			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("decode entry %x: %w", k, err)
+				poison = append(poison, poisonEntry{seq: binary.BigEndian.Uint64(k), err: err})
+				continue
 			}
+			e.Seq = binary.BigEndian.Uint64(k) // the key is the truth: finishing the entry deletes it
 			out = append(out, e)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("bot: inbox load: %w", err)
+		return nil, nil, fmt.Errorf("bot: inbox load: %w", err)
 	}
-	return out, nil
+	return out, poison, nil
 }
 
 // isPendingTx reports whether entry seq still waits to be handled.
@@ -263,7 +274,7 @@ func isPendingTx(tx *bolt.Tx, seq uint64) bool {
 
 // finishTx records the outcome of entry e inside tx: handled entries are
 // deleted (their dedupe key stays), failed and rejected ones are kept with
-// their state.
+// their state. Failed entries go through failTx, which also indexes them.
 func finishTx(tx *bolt.Tx, e inboxEntry, state entryState, cause string) error {
 	k := seqKey(e.Seq)
 	if err := tx.Bucket(bucketInboxPending).Delete(k); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -58,8 +59,10 @@ type metricSeries struct {
 }
 
 type metricGauge struct {
-	help string
-	f    func() float64
+	help  string
+	f     func() float64
+	label string                    // GaugeVecFunc: the one label
+	vec   func() map[string]float64 // GaugeVecFunc: value per label value
 }
 
 // metricBuckets are the histogram upper bounds in seconds: from a
@@ -130,6 +133,18 @@ func (m *Metrics) GaugeFunc(name, help string, f func() float64) {
 	}
 	m.mu.Lock()
 	m.gauges[name] = metricGauge{help: help, f: f}
+	m.mu.Unlock()
+}
+
+// GaugeVecFunc registers a gauge with one label whose values f returns,
+// per label value, at each scrape (supportbot_outbox_parked{channel}). As
+// for GaugeFunc, f runs without any lock of m held.
+func (m *Metrics) GaugeVecFunc(name, help, label string, f func() map[string]float64) {
+	if m == nil {
+		return
+	}
+	m.mu.Lock()
+	m.gauges[name] = metricGauge{help: help, label: label, vec: f}
 	m.mu.Unlock()
 }
 
@@ -204,7 +219,12 @@ func (m *Metrics) WritePrometheus(w io.Writer) error {
 	}
 	m.mu.Unlock()
 	gaugeValues := make(map[string]float64, len(gauges))
+	vecValues := make(map[string]map[string]float64)
 	for name, g := range gauges {
+		if g.vec != nil {
+			vecValues[name] = g.vec()
+			continue
+		}
 		gaugeValues[name] = g.f()
 	}
 
@@ -230,7 +250,15 @@ func (m *Metrics) WritePrometheus(w io.Writer) error {
 		if g.help != "" {
 			fmt.Fprintf(bw, "# HELP %s %s\n", name, metricHelpEscaper.Replace(g.help))
 		}
-		fmt.Fprintf(bw, "# TYPE %s gauge\n%s %s\n", name, name, metricFloat(gaugeValues[name]))
+		if g.vec == nil {
+			fmt.Fprintf(bw, "# TYPE %s gauge\n%s %s\n", name, name, metricFloat(gaugeValues[name]))
+			continue
+		}
+		fmt.Fprintf(bw, "# TYPE %s gauge\n", name)
+		vals := vecValues[name]
+		for _, lv := range slices.Sorted(maps.Keys(vals)) {
+			fmt.Fprintf(bw, "%s{%s} %s\n", name, metricLabels([]string{g.label, lv}), metricFloat(vals[lv]))
+		}
 	}
 	return bw.Flush()
 }

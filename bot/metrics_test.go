@@ -169,3 +169,17 @@ func TestMetricsConcurrentUseAndHTTP(t *testing.T) {
 		t.Errorf("lost updates under concurrency:\n%s", rec.Body.String())
 	}
 }
+
+func TestMetricsGaugeVecFunc(t *testing.T) {
+	m := bot.NewMetrics()
+	parked := map[string]float64{"slack": 3, "telegram": 0}
+	m.GaugeVecFunc("supportbot_outbox_parked", "Replies waiting for a channel with no sender.", "channel", func() map[string]float64 { return parked })
+	var b strings.Builder
+	if err := m.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	got := promParse(t, b.String())
+	if got[`supportbot_outbox_parked{channel="slack"}`] != 3 || len(got) != 2 {
+		t.Errorf("parked gauge per channel: %v\n%s", got, b.String())
+	}
+}

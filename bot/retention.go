@@ -34,6 +34,11 @@ const (
 	// closed, cancelled, gone, or resolved longer than LinkRetention ago;
 	// the links of an open ticket stay.
 	LinkRetention = 90 * 24 * time.Hour
+	// FailedRetention is how long a failed inbox entry is kept for
+	// operators (Inbox.Failed), counted from its failure. Its officer was
+	// answered with a ticket, which keeps the text; the entry only tells
+	// operators what broke, and a month is ample to look.
+	FailedRetention = 30 * 24 * time.Hour
 	// DefaultPruneInterval is how often the Router prunes when
 	// RouterOptions.PruneEvery is 0.
 	DefaultPruneInterval = time.Hour
@@ -52,7 +57,7 @@ var bucketRetention = []byte("bot_retention") // "since" -> 8-byte big-endian un
 var keySince = []byte("since")
 
 // pruneStats counts what one pruning run deleted.
-type pruneStats struct{ seen, questions, links int }
+type pruneStats struct{ seen, questions, links, failed int }
 
 // pruneLoop prunes once at once, then every r.pruneEvery, until ctx is
 // done. A failed run is logged and tried again at the next tick.
@@ -70,7 +75,7 @@ func (r *Router) pruneLoop(ctx context.Context) {
 		case err != nil:
 			r.log.Error("pruning failed; trying again later", "err", err)
 		case st != pruneStats{}:
-			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links)
+			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed)
 		}
 		if r.onPruned != nil {
 			r.onPruned(err)
@@ -83,10 +88,10 @@ func (r *Router) pruneLoop(ctx context.Context) {
 	}
 }
 
-// prune deletes the dedupe keys, questions and links past their retention,
-// as of r.now. It walks each bucket in bounded read transactions and
-// deletes in bounded write transactions, checking each key again there, so
-// that neither kind of transaction is held long.
+// prune deletes the dedupe keys, questions, links and failed inbox entries
+// past their retention, as of r.now. It walks each bucket in bounded read
+// transactions and deletes in bounded write transactions, checking each key
+// again there, so that neither kind of transaction is held long.
 func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 	var st pruneStats
 	now := r.now()
@@ -95,10 +100,11 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 		return st, err
 	}
 	seenCut, questionCut, linkCut := now.Add(-SeenRetention), now.Add(-QuestionRetention), now.Add(-LinkRetention)
+	failedCut := now.Add(-FailedRetention)
 
 	st.seen, err = r.pruneBucket(ctx, bucketInboxSeen, func(_ *bolt.Tx, _, v []byte) (bool, error) {
 		return !seenStored(v, since).After(seenCut), nil
-	})
+	}, nil)
 	if err != nil {
 		return st, fmt.Errorf("bot: prune dedupe keys: %w", err)
 	}
@@ -115,7 +121,7 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 			at = since
 		}
 		return !at.After(questionCut), nil
-	})
+	}, nil)
 	if err != nil {
 		return st, fmt.Errorf("bot: prune questions: %w", err)
 	}
@@ -147,9 +153,16 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 			return !tk.ResolvedAt.IsZero() && !tk.ResolvedAt.After(linkCut), nil
 		}
 		return false, nil
-	})
+	}, nil)
 	if err != nil {
 		return st, fmt.Errorf("bot: prune links: %w", err)
+	}
+
+	st.failed, err = r.pruneBucket(ctx, bucketInboxFailed, func(_ *bolt.Tx, _, v []byte) (bool, error) {
+		return !unstamp(v).After(failedCut), nil
+	}, dropFailedTx)
+	if err != nil {
+		return st, fmt.Errorf("bot: prune failed entries: %w", err)
 	}
 	return st, nil
 }
@@ -189,9 +202,10 @@ func (r *Router) retentionSince(now time.Time) (time.Time, error) {
 // reads pruneBatch keys per read transaction, collecting the expired ones,
 // then deletes those in one write transaction after asking expired again
 // (the value may have changed in between); it never deletes while a cursor
-// walks. It returns how many keys it deleted; ctx stops it between batches.
-// expired must not keep k or v.
-func (r *Router) pruneBucket(ctx context.Context, name []byte, expired func(tx *bolt.Tx, k, v []byte) (bool, error)) (int, error) {
+// walks. drop, when not nil, deletes in the same write transaction what
+// else the key stood for. It returns how many keys it deleted; ctx stops it
+// between batches. expired and drop must not keep k or v.
+func (r *Router) pruneBucket(ctx context.Context, name []byte, expired func(tx *bolt.Tx, k, v []byte) (bool, error), drop func(tx *bolt.Tx, k []byte) error) (int, error) {
 	var after []byte // the last key examined; nil before the first batch
 	deleted := 0
 	for {
@@ -251,6 +265,11 @@ func (r *Router) pruneBucket(ctx context.Context, name []byte, expired func(tx *
 					}
 					if !ok {
 						continue
+					}
+					if drop != nil {
+						if err := drop(tx, k); err != nil {
+							return fmt.Errorf("key %x: %w", k, err)
+						}
 					}
 					if err := b.Delete(k); err != nil {
 						return err

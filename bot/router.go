@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -49,10 +49,11 @@ type RouterOptions struct {
 	Now     func() time.Time // clock for state (tickets, focus, registration); nil means time.Now
 	Metrics *Metrics         // nil: no metrics
 	Logger  *slog.Logger     // nil: no logs
-	// PruneEvery is how often Run deletes the dedupe keys, questions and
-	// links past their retention (SeenRetention, QuestionRetention,
-	// LinkRetention); it also prunes once when it starts. 0 means
-	// DefaultPruneInterval; negative is refused.
+	// PruneEvery is how often Run deletes the dedupe keys, questions,
+	// links and failed inbox entries past their retention (SeenRetention,
+	// QuestionRetention, LinkRetention, FailedRetention); it also prunes
+	// once when it starts. 0 means DefaultPruneInterval; negative is
+	// refused.
 	PruneEvery time.Duration
 	// BotUsername is the bot's own username (getMe), with or without the
 	// leading '@'. When set, a command addressed to another bot
@@ -60,11 +61,15 @@ type RouterOptions struct {
 	// reply, but the entry is marked handled. Empty accepts "/cmd@anybot",
 	// for the console and tests.
 	BotUsername string
+	// Staff is the staff channel where tickets are worked (staff.go); the
+	// zero value has none.
+	Staff StaffOptions
 }
 
-// Router drains the Inbox: it handles each entry, in order per chat, with a
-// bounded pool of workers, and writes every consequence (state and replies)
-// in one bbolt transaction per entry. One Router per Inbox.
+// Router drains the Inbox: it handles each entry, in order per chat (per
+// thread where the channel has threads, see orderKey), with a bounded pool
+// of workers, and writes every consequence (state and replies) in one bbolt
+// transaction per entry. One Router per Inbox.
 type Router struct {
 	db      *bolt.DB
 	in      *Inbox
@@ -78,6 +83,7 @@ type Router struct {
 
 	pruneEvery  time.Duration
 	botUsername string // RouterOptions.BotUsername without '@'
+	staff       StaffOptions
 
 	onHandled func(Message)    // test seam: called after an entry's commit
 	pruneTick <-chan time.Time // test seam: replaces the pruning ticker
@@ -135,9 +141,13 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	case opts.PruneEvery < 0:
 		return nil, fmt.Errorf("bot: NewRouter: prune interval %v", opts.PruneEvery)
 	}
+	var err error
 	r := &Router{db: db, in: in, kb: kb, st: st, out: out, workers: opts.Workers,
 		now: opts.Now, metrics: opts.Metrics, log: opts.Logger, pruneEvery: opts.PruneEvery,
 		botUsername: strings.TrimPrefix(strings.TrimSpace(opts.BotUsername), "@")}
+	if r.staff, err = opts.Staff.check(); err != nil {
+		return nil, err
+	}
 	if r.workers == 0 {
 		r.workers = DefaultWorkers
 	}
@@ -150,7 +160,7 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
-	err := db.Update(func(tx *bolt.Tx) error {
+	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketOfficers, bucketQuestions, bucketLinks, bucketRetention} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
@@ -166,8 +176,16 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	m.Help("supportbot_answers_total", "Questions answered, by the search verdict.")
 	m.Help("supportbot_tickets_opened_total", "Tickets opened from conversations, by channel.")
 	m.Help("supportbot_search_seconds", "Time spent in knowledge search per question.")
-	m.Help("supportbot_updates_failed_total", "Inbound messages whose handling failed or panicked; they are kept in the inbox.")
+	m.Help("supportbot_updates_failed_total", "Inbound messages whose handling failed or panicked; they are kept for operators (Inbox.Failed).")
 	m.Help("supportbot_feedback_total", "Presses of the answer feedback buttons, by value (ok, no).")
+	m.Help("supportbot_inbox_poison_total", "Inbox entries that could not be decoded and were set aside unhandled (see Inbox.Failed).")
+	m.GaugeFunc("supportbot_inbox_failed", "Failed inbox entries kept for operators (Inbox.Failed), pruned after FailedRetention.", func() float64 {
+		n, err := in.FailedCount()
+		if err != nil {
+			return math.NaN()
+		}
+		return float64(n)
+	})
 	return r, nil
 }
 
@@ -178,7 +196,9 @@ func (r *Router) Commands(lang string) []Command { return commands(lang) }
 // Run drains the inbox until ctx is done, then waits for the entries being
 // handled to finish and returns nil. Entries not handled yet stay in the
 // inbox for the next Run. It returns an error only when the inbox cannot be
-// read. Alongside, it prunes old bookkeeping at once and then every
+// read; an entry that cannot be decoded is set aside (see Inbox.Failed),
+// counted in supportbot_inbox_poison_total, and the rest handled.
+// Alongside, it prunes old bookkeeping at once and then every
 // RouterOptions.PruneEvery (see SeenRetention); a failed pruning is logged
 // and retried at the next interval, never stopping Run.
 func (r *Router) Run(ctx context.Context) error {
@@ -214,9 +234,13 @@ func (r *Router) Run(ctx context.Context) error {
 	for {
 		if reload && d.loaded < maxLoaded {
 			want := maxLoaded - d.loaded
-			es, err := r.in.loadPending(d.last, want)
+			es, poison, err := r.in.loadPending(d.last, want)
 			if err != nil {
 				return fmt.Errorf("bot: router: %w", err)
+			}
+			for _, p := range poison {
+				r.setAside(p)
+				d.skip(p.seq)
 			}
 			reload = len(es) == want // a full page: there may be more
 			d.add(es)
@@ -236,59 +260,6 @@ func (r *Router) Run(ctx context.Context) error {
 		case e := <-done:
 			d.finished(e)
 		}
-	}
-}
-
-// dispatch keeps per-chat order: at most one entry per chat is in flight,
-// and a chat's entries start in inbox order.
-type dispatch struct {
-	queues map[string][]inboxEntry // chat -> entries loaded, not started
-	busy   map[string]bool         // chat -> an entry is in flight
-	ready  []string                // chats with a queued entry and none in flight, FIFO
-	loaded int                     // entries queued or in flight
-	last   uint64                  // highest sequence loaded
-}
-
-func newDispatch() *dispatch {
-	return &dispatch{queues: map[string][]inboxEntry{}, busy: map[string]bool{}}
-}
-
-func chatOf(m *Message) string { return string(m.Channel) + "\x00" + m.ChatID }
-
-func (d *dispatch) add(es []inboxEntry) {
-	for _, e := range es {
-		k := chatOf(&e.Msg)
-		d.queues[k] = append(d.queues[k], e)
-		if len(d.queues[k]) == 1 && !d.busy[k] {
-			d.ready = append(d.ready, k)
-		}
-		d.loaded++
-		d.last = max(d.last, e.Seq)
-	}
-}
-
-func (d *dispatch) peek() (inboxEntry, bool) {
-	if len(d.ready) == 0 {
-		return inboxEntry{}, false
-	}
-	return d.queues[d.ready[0]][0], true
-}
-
-func (d *dispatch) started() {
-	k := d.ready[0]
-	d.ready = d.ready[1:]
-	d.queues[k] = d.queues[k][1:]
-	d.busy[k] = true
-}
-
-func (d *dispatch) finished(e inboxEntry) {
-	k := chatOf(&e.Msg)
-	delete(d.busy, k)
-	d.loaded--
-	if len(d.queues[k]) > 0 {
-		d.ready = append(d.ready, k)
-	} else {
-		delete(d.queues, k)
 	}
 }
 
@@ -337,7 +308,7 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 				return err
 			}
 			lang = o.lang(e.Msg.LangCode)
-			p, err = classify(tx, r.st, &e, o, r.now(), r.botUsername)
+			p, err = r.classify(tx, &e, o, r.now())
 			return err
 		})
 		if err != nil {
@@ -347,20 +318,25 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 			return nil // a replay: already handled
 		}
 		var res knowledge.Result
+		noWords := false // the index found nothing to search in p.query
 		if p.query != "" {
-			if res, err = r.search(ctx, p.query, lang); err != nil {
+			res, err = r.search(ctx, p.query, lang)
+			switch {
+			case errors.Is(err, knowledge.ErrEmptyQuery):
+				// Not a failure: letters the index drops (a lone "a",
+				// only stop words) are answered like "?" is.
+				res, noWords = knowledge.Result{}, true
+			case err != nil:
 				return err
 			}
 		}
-		var counts []metricEvent
 		// A group commit shared with concurrent handlers (and ticket
 		// creations): one fsync for many entries. fn may run more than
-		// once, so it sets counts afresh; a panic inside comes back as a
-		// *panicError.
+		// once; only the run that commits counts. A panic inside comes
+		// back as a *panicError.
 		err = r.st.Batch(func(ttx *tickets.Tx) error {
 			return guard(func() error {
 				tx := ttx.Bolt()
-				counts = nil
 				if !isPendingTx(tx, e.Seq) {
 					return nil
 				}
@@ -368,7 +344,7 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 				if err != nil {
 					return err
 				}
-				p2, err := classify(tx, r.st, &e, t.o, t.now, r.botUsername)
+				p2, err := r.classify(tx, &e, t.o, t.now)
 				if err != nil {
 					return err
 				}
@@ -376,7 +352,11 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 					return errReplan
 				}
 				before := *t.o
-				if err := t.run(p, res); err != nil {
+				run := p
+				if noWords {
+					run.query, run.noWords = "", true
+				}
+				if err := t.run(run, res); err != nil {
 					return err
 				}
 				if *t.o != before {
@@ -387,10 +367,17 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 				if err := finishTx(tx, e, t.state, ""); err != nil {
 					return err
 				}
+				counts := append(t.counts, metricEvent{"supportbot_messages_in_total", []string{"channel", string(e.Msg.Channel)}})
+				// Registered before EnqueueTx's wake-up of the outbox, so
+				// that whoever sees a reply delivered sees it counted.
+				tx.OnCommit(func() {
+					for _, c := range counts {
+						r.metrics.Inc(c.name, c.kv...)
+					}
+				})
 				if err := r.out.EnqueueTx(tx, t.replies...); err != nil {
 					return fmt.Errorf("enqueue replies: %w", err)
 				}
-				counts = append(t.counts, metricEvent{"supportbot_messages_in_total", []string{"channel", string(e.Msg.Channel)}})
 				return nil
 			})
 		})
@@ -399,9 +386,6 @@ func (r *Router) process(ctx context.Context, e inboxEntry) error {
 		}
 		if err != nil {
 			return fmt.Errorf("handle: %w", err)
-		}
-		for _, c := range counts {
-			r.metrics.Inc(c.name, c.kv...)
 		}
 		if r.onHandled != nil {
 			r.onHandled(e.Msg)
@@ -433,81 +417,6 @@ func (r *Router) search(ctx context.Context, q, lang string) (knowledge.Result, 
 		return knowledge.Result{}, fmt.Errorf("search: %w", err)
 	}
 	return res, nil
-}
-
-// fail marks e failed, keeping it in the inbox, and apologises to the
-// officer with a ticket opened in a fresh transaction, so that a person
-// looks at what went wrong.
-func (r *Router) fail(e inboxEntry, cause error) {
-	r.metrics.Inc("supportbot_updates_failed_total")
-	defer func() {
-		if p := recover(); p != nil {
-			r.log.Error("failure handling panicked", "seq", e.Seq, "panic", fmt.Sprint(p))
-			r.markFailed(e, cause)
-		}
-	}()
-	var opened bool
-	err := r.db.Update(func(tx *bolt.Tx) error {
-		opened = false
-		if !isPendingTx(tx, e.Seq) {
-			return nil
-		}
-		t, err := r.newTurn(tx, &e)
-		if err != nil {
-			return err
-		}
-		tk, created, err := t.openTicket(failureText(&e), "", nil, "failed:"+t.source())
-		if err != nil {
-			r.log.Error("cannot open a ticket for a failed message", "seq", e.Seq, "err", err)
-			t.reply(tr(t.lang, txtInternalRetry))
-		} else {
-			opened = created
-			t.reply(tr(t.lang, txtInternalError, tk.ID)).TicketID = tk.ID
-		}
-		if e.Msg.CallbackID != "" {
-			t.toast("")
-		}
-		if err := finishTx(tx, e, stateFailed, cause.Error()); err != nil {
-			return err
-		}
-		return r.out.EnqueueTx(tx, t.replies...)
-	})
-	if err != nil {
-		r.log.Error("cannot record a failed message", "seq", e.Seq, "err", err)
-		r.markFailed(e, cause)
-		return
-	}
-	if opened {
-		r.metrics.Inc("supportbot_tickets_opened_total", "channel", string(e.Msg.Channel))
-	}
-}
-
-// markFailed is the last resort: it only marks e failed.
-func (r *Router) markFailed(e inboxEntry, cause error) {
-	err := r.db.Update(func(tx *bolt.Tx) error {
-		if !isPendingTx(tx, e.Seq) {
-			return nil
-		}
-		return finishTx(tx, e, stateFailed, cause.Error())
-	})
-	if err != nil {
-		r.log.Error("cannot mark a message failed; it stays pending until restart", "seq", e.Seq, "err", err)
-	}
-}
-
-// failureText is what a failure ticket says the officer sent.
-func failureText(e *inboxEntry) string {
-	text := strings.TrimSpace(strings.ToValidUTF8(e.Msg.Text, "\uFFFD"))
-	if text == "" && e.Msg.CallbackData != "" {
-		text = "[button] " + e.Msg.CallbackData
-	}
-	if text == "" {
-		text = "[no text]"
-	}
-	if utf8.RuneCountInString(text) > tickets.MaxTextLen {
-		text = string([]rune(text)[:tickets.MaxTextLen-1]) + "…"
-	}
-	return text
 }
 
 // OnSent is wired to OutboxOptions.OnSent: it links a delivered message
@@ -543,5 +452,5 @@ func (r *Router) OnFailed(tx *bolt.Tx, rep Reply, err error) error {
 	if rerr != nil {
 		return fmt.Errorf("bot: record delivery failure on %s: %w", rep.TicketID, rerr)
 	}
-	return nil
+	return r.staffDeliveryFailed(tx, rep, reason)
 }

@@ -24,20 +24,34 @@ const rtWait = 10 * time.Second
 var rtEpoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
 // rtKB is a fake Searcher: a question containing a key gets its result;
-// anything else gets VerdictNone. A question containing "panic!" panics.
+// anything else gets VerdictNone. A question containing "panic!" panics,
+// one containing "fail!" fails, one containing "empty!" has no searchable
+// word for the index (knowledge.ErrEmptyQuery), and one containing "block!"
+// waits until the test closes gate.
 type rtKB struct {
 	mu      sync.Mutex // guards results
 	results map[string]knowledge.Result
 	calls   atomic.Int64
+	gate    chan struct{}
 }
 
-func (k *rtKB) Search(_ context.Context, q string, o knowledge.Options) (knowledge.Result, error) {
+func (k *rtKB) Search(ctx context.Context, q string, o knowledge.Options) (knowledge.Result, error) {
 	k.calls.Add(1)
 	if strings.Contains(q, "panic!") {
 		panic("fake search exploded")
 	}
 	if strings.Contains(q, "fail!") {
 		return knowledge.Result{}, errors.New("fake search is down")
+	}
+	if strings.Contains(q, "empty!") {
+		return knowledge.Result{Query: q, Verdict: knowledge.VerdictNone}, knowledge.ErrEmptyQuery
+	}
+	if strings.Contains(q, "block!") {
+		select {
+		case <-k.gate:
+		case <-ctx.Done():
+			return knowledge.Result{}, ctx.Err()
+		}
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -99,7 +113,7 @@ func newHarness(t *testing.T) *rtHarness {
 // newStoppedHarness builds the pipeline without running it.
 func newStoppedHarness(t *testing.T) *rtHarness {
 	t.Helper()
-	h := &rtHarness{metrics: bot.NewMetrics(), t: t, kb: &rtKB{results: map[string]knowledge.Result{}}, sent: make(chan rtSent, 1000), clock: rtEpoch}
+	h := &rtHarness{metrics: bot.NewMetrics(), t: t, kb: &rtKB{results: map[string]knowledge.Result{}, gate: make(chan struct{})}, sent: make(chan rtSent, 1000), clock: rtEpoch}
 	db, err := tickets.OpenDB(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -100,6 +100,17 @@ const (
 	cmdDescLang     textKey = "cmd_lang"
 	cmdDescCancel   textKey = "cmd_cancel"
 	cmdDescHelp     textKey = "cmd_help"
+
+	// txtNoWords answers a message with nothing to search ("?", "👍"):
+	// it says what the bot knows about instead of failing.
+	txtNoWords textKey = "no_words"
+
+	// Answer rendering (format.go): the confidence of an entry in its
+	// citation, and the warning shown with a check-status entry that
+	// carries none of its own.
+	txtConfidenceSingle textKey = "confidence_single"
+	txtConfidenceCheck  textKey = "confidence_check"
+	txtStatusUnverified textKey = "status_unverified"
 )
 
 // catalogue maps a language to its texts.

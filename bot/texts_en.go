@@ -96,4 +96,11 @@ var textsEN = map[textKey]string{
 	cmdDescLang:     "Language: vi | en",
 	cmdDescCancel:   "Cancel what you are doing",
 	cmdDescHelp:     "Help",
+
+	txtNoWords: "Please ask me a question in words, for example about Decrees 132/2025/ND-CP and 133/2025/ND-CP, " +
+		"intellectual property procedures, or radiation safety and X-ray equipment. Type /help for the commands.",
+
+	txtConfidenceSingle: "single source",
+	txtConfidenceCheck:  "check it is still in force",
+	txtStatusUnverified: "Whether this rule is still in force has not been verified; ask your Department of Science and Technology before relying on it.",
 }

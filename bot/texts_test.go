@@ -4,21 +4,35 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 )
 
-// declaredKeys parses texts.go for every textKey constant, so that a key
-// added there but forgotten in a catalogue fails here.
+// declaredKeys parses texts.go and the other texts_*.go files (a feature's
+// own keys, merged into the catalogue by its init) for every textKey
+// constant, so that a key added there but forgotten in a catalogue fails
+// here.
 func declaredKeys(t *testing.T) map[string]textKey {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "texts.go", nil, 0)
+	names, err := filepath.Glob("texts*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var decls []ast.Decl
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		decls = append(decls, f.Decls...)
+	}
 	keys := map[string]textKey{}
-	for _, d := range f.Decls {
+	for _, d := range decls {
 		g, ok := d.(*ast.GenDecl)
 		if !ok || g.Tok != token.CONST {
 			continue

@@ -97,4 +97,11 @@ var textsVI = map[textKey]string{
 	cmdDescLang:     "Ngôn ngữ: vi | en",
 	cmdDescCancel:   "Huỷ thao tác đang làm",
 	cmdDescHelp:     "Trợ giúp",
+
+	txtNoWords: "Hãy gõ câu hỏi bằng lời, ví dụ về phân quyền, phân cấp theo Nghị định 132/2025/NĐ-CP và 133/2025/NĐ-CP, " +
+		"thủ tục sở hữu trí tuệ, an toàn bức xạ và thiết bị X-quang. Gõ /help để xem các lệnh.",
+
+	txtConfidenceSingle: "theo một nguồn",
+	txtConfidenceCheck:  "cần kiểm tra còn hiệu lực",
+	txtStatusUnverified: "Chưa kiểm chứng quy định này còn hiệu lực; hỏi Sở KH&CN trước khi dùng.",
 }

@@ -32,6 +32,8 @@ var abbreviations = map[string]string{
 	"cds":    "chuyển đổi số",
 	"xquang": "x quang",
 	"cntt":   "công nghệ thông tin",
+	"hcm":    "hồ chí minh",
+	"tphcm":  "thành phố hồ chí minh",
 }
 
 // phraseSynonyms maps a folded phrase of a question to the words the

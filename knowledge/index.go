@@ -53,6 +53,11 @@ type state struct {
 	entries map[string]*Entry
 	ids     []string       // entry IDs in load order
 	df      map[string]int // folded term → number of entries holding it
+	dfAcc   map[string]int // syllable with marks → number of entries holding it
+	// bigrams holds every folded bigram of the entries: a filler word
+	// that forms one with its neighbour ("bị" in "thiết bị") is a word
+	// of the topic.
+	bigrams map[string]bool
 	// restore maps a folded bigram to its most frequent spelling with
 	// marks in the entries, so a question typed without marks can use the
 	// accent-preserving fields too.
@@ -304,8 +309,15 @@ func (ix *Index) openOrBuild(entries []Entry, hash string) (*state, error) {
 }
 
 // idf is BM25's inverse document frequency of a folded term.
-func (st *state) idf(term string) float64 {
+func (st *state) idf(term string) float64 { return st.idfOf(st.df[term]) }
+
+// idfAcc is idf for a syllable with its marks ("nguyện", not "nguyen").
+func (st *state) idfAcc(term string) float64 { return st.idfOf(st.dfAcc[term]) }
+
+// maxIDF is the idf of a term no entry holds.
+func (st *state) maxIDF() float64 { return st.idfOf(0) }
+
+func (st *state) idfOf(df int) float64 {
 	n := float64(len(st.entries))
-	df := float64(st.df[term])
-	return math.Log(1 + (n-df+0.5)/(df+0.5))
+	return math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 }

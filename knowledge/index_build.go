@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -133,7 +134,7 @@ type restoration struct {
 // holding it (the verdict weighs query terms by rarity with it), and learns
 // how the entries spell each bigram with marks.
 func newState(bi bleve.Index, entries []Entry) *state {
-	st := &state{bi: bi, entries: make(map[string]*Entry, len(entries)), df: map[string]int{}, profiles: make(map[string]*profile, len(entries)), vocab: map[string]uint32{}}
+	st := &state{bi: bi, entries: make(map[string]*Entry, len(entries)), df: map[string]int{}, dfAcc: map[string]int{}, bigrams: map[string]bool{}, profiles: make(map[string]*profile, len(entries)), vocab: map[string]uint32{}}
 	spellings := map[string]int{} // accented bigram → occurrences
 	for _, e := range uniqueEntries(entries) {
 		st.entries[e.ID] = &e
@@ -147,13 +148,22 @@ func newState(bi bleve.Index, entries []Entry) *state {
 				if !isASCII(term) {
 					spellings[term]++
 				}
+				st.bigrams[fold(term)] = true
 				continue
+			}
+			if !isASCII(term) && !seen["\x00"+term] {
+				seen["\x00"+term] = true
+				st.dfAcc[term]++
+				pr.acc = append(pr.acc, hashTerm(term))
 			}
 			if term = fold(term); !seen[term] {
 				seen[term] = true
 				st.df[term]++
 			}
 		}
+	}
+	for _, pr := range st.profiles {
+		slices.Sort(pr.acc)
 	}
 	st.vocabIDF = make([]float64, len(st.vocab)+1)
 	for term, id := range st.vocab {

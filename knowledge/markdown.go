@@ -205,7 +205,14 @@ func decodeFrontMatter(fm string) (Entry, *fileError) {
 				return Entry{}, bad("%q: want an http(s) URL", val)
 			}
 			e.Source = val
-		case "effective", "expires", "reviewed":
+		case "confidence":
+			switch val {
+			case "", ConfidenceVerified, ConfidenceSingleSource, ConfidenceCheckStatus:
+			default:
+				return Entry{}, bad("%q: want %s, %s or %s", val, ConfidenceVerified, ConfidenceSingleSource, ConfidenceCheckStatus)
+			}
+			e.Confidence = val
+		case "effective", "expires", "reviewed", "review":
 			var t time.Time
 			if val != "" {
 				var err error
@@ -218,6 +225,8 @@ func decodeFrontMatter(fm string) (Entry, *fileError) {
 				e.Effective = t
 			case "expires":
 				e.Expires = t
+			case "review":
+				e.Review = t
 			default:
 				e.Reviewed = t
 			}
@@ -295,17 +304,19 @@ func invalidUTF8Line(data []byte) int {
 // frontMatter is the on-disk shape written by MarshalMarkdown: fixed key
 // order and dates as YYYY-MM-DD strings, so output is byte-for-byte stable.
 type frontMatter struct {
-	ID        string   `yaml:"id"`
-	Title     string   `yaml:"title"`
-	Lang      string   `yaml:"lang"`
-	Topic     string   `yaml:"topic,omitempty"`
-	Document  string   `yaml:"document,omitempty"`
-	Article   string   `yaml:"article,omitempty"`
-	Source    string   `yaml:"source"`
-	Effective string   `yaml:"effective,omitempty"`
-	Expires   string   `yaml:"expires,omitempty"`
-	Reviewed  string   `yaml:"reviewed,omitempty"`
-	Keywords  []string `yaml:"keywords,omitempty,flow"`
+	ID         string   `yaml:"id"`
+	Title      string   `yaml:"title"`
+	Lang       string   `yaml:"lang"`
+	Topic      string   `yaml:"topic,omitempty"`
+	Document   string   `yaml:"document,omitempty"`
+	Article    string   `yaml:"article,omitempty"`
+	Source     string   `yaml:"source"`
+	Effective  string   `yaml:"effective,omitempty"`
+	Expires    string   `yaml:"expires,omitempty"`
+	Reviewed   string   `yaml:"reviewed,omitempty"`
+	Review     string   `yaml:"review,omitempty"`
+	Confidence string   `yaml:"confidence,omitempty"`
+	Keywords   []string `yaml:"keywords,omitempty,flow"`
 }
 
 // MarshalMarkdown renders e as a knowledge file that ParseMarkdown reads
@@ -320,7 +331,8 @@ func MarshalMarkdown(e Entry) ([]byte, error) {
 	fm := frontMatter{
 		ID: e.ID, Title: e.Title, Lang: e.Lang, Topic: e.Topic, Document: e.Document,
 		Article: e.Article, Source: e.Source, Effective: date(e.Effective),
-		Expires: date(e.Expires), Reviewed: date(e.Reviewed), Keywords: e.Keywords,
+		Expires: date(e.Expires), Reviewed: date(e.Reviewed), Review: date(e.Review),
+		Confidence: e.Confidence, Keywords: e.Keywords,
 	}
 	var buf bytes.Buffer
 	buf.WriteString("---\n")

@@ -50,6 +50,18 @@ type profile struct {
 	// the order foldedWords gives them, with their byte offsets in Text:
 	// the snippet marks them without analysing the text again.
 	words []word
+	// docs are the documents the entry is about (see entryDocs).
+	docs []docRef
+	// acc are the hashes of the entry's syllables with marks (the
+	// non-ASCII ones), sorted and unique: the verdict tells "nguyện"
+	// from "nguyên" with them.
+	acc []uint64
+}
+
+// hasAcc reports whether the entry holds the syllable with its marks.
+func (pr *profile) hasAcc(term string) bool {
+	_, ok := slices.BinarySearch(pr.acc, hashTerm(term))
+	return ok
 }
 
 // word is one syllable or compound of an entry's text: its byte offsets in
@@ -88,6 +100,9 @@ func newProfile(e *Entry, vocab map[string]uint32) profile {
 	n := 0
 	for _, t := range toks {
 		pr.terms = append(pr.terms, hashTerm(string(t.Term)))
+		if t.Type == typeSyllable && len(t.Term) >= 4 && isLetters(t.Term) {
+			pr.terms = append(pr.terms, hashTerm(stemKey(string(t.Term))))
+		}
 		if t.Start >= len(head) && t.Type != typeBigram {
 			n++
 		}
@@ -106,6 +121,7 @@ func newProfile(e *Entry, vocab map[string]uint32) profile {
 	}
 	slices.Sort(pr.terms)
 	pr.terms = slices.Clip(slices.Compact(pr.terms))
+	pr.docs = entryDocs(e)
 	pr.seq = sequence(toks, vocab, true)
 	seen := map[string]bool{}
 	for _, t := range foldedAnalyzer.Analyze([]byte(e.Title)) {
@@ -205,4 +221,14 @@ func joinKeywords(e *Entry) string {
 		out += "\n" + k
 	}
 	return out
+}
+
+// isLetters reports whether b is ASCII letters only.
+func isLetters(b []byte) bool {
+	for _, c := range b {
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
 }

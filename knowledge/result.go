@@ -28,7 +28,13 @@ type Hit struct {
 	Effective time.Time `json:"effective,omitzero"`
 	Expires   time.Time `json:"expires,omitzero"`
 	Reviewed  time.Time `json:"reviewed,omitzero"`
-	Score     float64   `json:"score"`
+	// Confidence is the entry's (verified, single-source, check-status,
+	// or "").
+	Confidence string `json:"confidence,omitempty"`
+	// Warning is the entry's status warning (plain text, "" when none):
+	// show it with the entry whatever the snippet.
+	Warning string  `json:"warning,omitempty"`
+	Score   float64 `json:"score"`
 }
 
 // Result is the answer to one search.

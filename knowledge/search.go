@@ -61,7 +61,12 @@ const (
 	// trú" also favours passages holding "cư" and "trú" apart.
 	weightRestoredSyllable = 0.6
 	weightExpanded         = 0.5 // terms that abbreviation expansion added
-	langPreference         = 2.0 // score factor for hits in Options.Lang: a translation of the best passage outranks it
+	// weightEnglishFiller applies to the filler words of an English
+	// question ("how", "many", "does") and to the bigrams they are part
+	// of: English titles hold them too ("How many tasks…?") and would
+	// otherwise outrank the passage about the question's topic.
+	weightEnglishFiller = 0.2
+	langPreference      = 2.0 // score factor for hits in Options.Lang: a translation of the best passage outranks it
 	// minSyllableIDF drops single syllables found in more than about a
 	// third of the entries ("của", "người" in a legal corpus) from the
 	// bleve query: they barely move a score, but their long posting lists
@@ -87,12 +92,22 @@ type plan struct {
 	// highlighter use them.
 	concepts []concept
 	bigrams  []string // the query's folded bigrams
+	// contentBigrams are those of bigrams without a filler word: the
+	// verdict looks for them.
+	contentBigrams []string
 	// termSet holds the query's folded syllables and bigrams; seq is its
 	// running text as vocabulary IDs (0 at breaks and for words the
 	// knowledge base lacks), seqWeight the rarity of each, seqMass their
 	// sum, seqPairs where each pair of adjacent IDs starts. The second
 	// stage (rerank.go) uses them.
-	termSet   map[string]bool
+	termSet map[string]bool
+	// wantsNumber: the question asks for a number, a date or a time
+	// limit (see asksForNumber).
+	wantsNumber bool
+	// lang is the language the question is written in ("" when it
+	// cannot be told, see detectLang); docs the documents it names.
+	lang      string
+	docs      []docRef
 	seq       []uint32
 	seqWeight []float64
 	seqMass   float64
@@ -104,11 +119,19 @@ type plan struct {
 type concept struct {
 	alternatives [][]string
 	weight       float64 // its rarity in the knowledge base
+	filler       bool    // a word that asks or links (see isFiller)
+	// accented is the word with the marks the question gave it ("" for a
+	// word typed without): the verdict then looks for it so spelt.
+	accented string
 }
 
 // Search ranks the entries for query and judges whether the best one
 // answers it. opts.Topic keeps only entries of that topic; opts.Lang ranks
-// entries in that language higher (score ×2) without hiding the others.
+// entries in that language higher (score ×2) without hiding the others;
+// a question plainly written in English (see detectLang) prefers the
+// English entries whatever opts.Lang. A question naming a
+// document ranks entries about it higher and entries about another lower
+// (see docref.go).
 // A query longer than MaxQueryBytes is cut (Result.Query shows what was
 // searched). It is safe for concurrent use, also while Reload runs.
 // Errors: ErrEmptyQuery, ErrInvalidUTF8, ErrClosed, a context error, or a
@@ -135,8 +158,12 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 		limit = defaultLimit
 	}
 	limit = min(limit, maxLimit)
+	lang := opts.Lang
+	if p.lang == "en" {
+		lang = "en" // a question plainly in English is answered in English
+	}
 	size := limit
-	if opts.Lang != "" {
+	if lang != "" {
 		size = limit * 3 // room to promote the preferred language
 	}
 	req := bleve.NewSearchRequestOptions(p.query(opts.Topic), max(size, rerankDepth), 0, false)
@@ -156,9 +183,19 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 		ranked = append(ranked, scored{e, h.Score})
 	}
 	st.rerank(p, ranked)
-	if opts.Lang != "" {
+	if len(p.docs) > 0 {
 		for i := range ranked {
-			if ranked[i].e.Lang == opts.Lang {
+			switch docEvidence(p.docs, st.profiles[ranked[i].e.ID].docs) {
+			case 1:
+				ranked[i].score *= docMatchBoost
+			case -1:
+				ranked[i].score *= docMismatchScale
+			}
+		}
+	}
+	if lang != "" {
+		for i := range ranked {
+			if ranked[i].e.Lang == lang {
 				ranked[i].score *= langPreference
 			}
 		}
@@ -175,14 +212,16 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 		if pr := st.profiles[r.e.ID]; pr != nil {
 			words = pr.words
 		}
-		res.Hits = append(res.Hits, hitOf(r.e, r.score, sw.snippet(r.e.Text, words)))
+		res.Hits = append(res.Hits, hitOf(r.e, r.score, sw.forTitle(st, r.e.Title).snippet(r.e.Text, words)))
 	}
 	if len(ranked) > 0 {
 		second := 0.0
 		if len(ranked) > 1 {
 			second = ranked[1].score
 		}
-		res.Verdict = decide(measure(st, p, ranked[0].e, ranked[0].score, second))
+		s := measure(st, p, ranked[0].e, ranked[0].score, second)
+		s.langMismatch = p.lang == "en" && ranked[0].e.Lang != "" && ranked[0].e.Lang != "en"
+		res.Verdict = decide(s)
 	}
 	return res, nil
 }
@@ -199,6 +238,7 @@ func hitOf(e *Entry, score float64, snippet string) Hit {
 		Document: e.Document, Article: e.Article, Source: e.Source,
 		Lang: e.Lang, Topic: e.Topic,
 		Effective: e.Effective, Expires: e.Expires, Reviewed: e.Reviewed,
+		Confidence: e.Confidence, Warning: StatusWarning(e.Text),
 		Score: score,
 	}
 }
@@ -240,6 +280,39 @@ func (st *state) plan(q string) plan {
 		p.terms = append(p.terms, queryTerm{term: term, accent: accent, weight: w, idf: st.idf(fold(term)), typ: typ})
 	}
 	folded := foldedAnalyzer.Analyze([]byte(q))
+	p.wantsNumber = asksForNumber(q, folded)
+	p.lang = detectLang(q)
+	p.docs = docRefs(q)
+	accented := map[int]string{} // start offset → syllable with marks
+	if fold(q) != q {
+		for _, t := range accentAnalyzer.Analyze([]byte(q)) {
+			if t.Type == typeSyllable && !isASCII(string(t.Term)) {
+				accented[t.Start] = string(t.Term)
+			}
+		}
+	}
+	// Filler syllables, by position. In a Vietnamese question, one that
+	// forms a bigram of the entries with a neighbour is a word of the
+	// topic: "bị" in "thiết bị", "ra" in "ban ra".
+	filler := map[int]bool{}
+	sylAt := map[int]string{}
+	for _, t := range folded {
+		if t.Type == typeSyllable {
+			sylAt[t.Position] = string(t.Term)
+		}
+	}
+	for _, t := range folded {
+		if t.Type != typeSyllable || t.End > len(q) || !isFiller(q[t.Start:t.End], p.lang) {
+			continue
+		}
+		if p.lang != "en" {
+			prev, next := sylAt[t.Position-1], sylAt[t.Position+1]
+			if (prev != "" && st.bigrams[prev+" "+string(t.Term)]) || (next != "" && st.bigrams[string(t.Term)+" "+next]) {
+				continue
+			}
+		}
+		filler[t.Position] = true
+	}
 	ex := expand(folded)
 	p.seq = sequence(folded, st.vocab, false)
 	p.seqPairs = map[uint64][]int{}
@@ -265,18 +338,28 @@ func (st *state) plan(q string) plan {
 	asking := questionPositions(folded)
 	for _, t := range folded {
 		term := string(t.Term)
-		add(term, int(t.Type), false, 1)
+		w := 1.0
+		if p.lang == "en" && (filler[t.Position] || (t.Type == typeBigram && filler[t.Position+1])) {
+			w = weightEnglishFiller // "how many" names no topic
+		}
+		add(term, int(t.Type), false, w)
 		switch t.Type {
 		case typeBigram:
 			if !asking[t.Position] && !asking[t.Position+1] {
 				p.bigrams = append(p.bigrams, term)
+				if !filler[t.Position] && !filler[t.Position+1] {
+					p.contentBigrams = append(p.contentBigrams, term)
+				}
 			}
 		default:
 			if conceptSeen[term] || (t.Type == typeSyllable && asking[t.Position]) {
 				continue
 			}
 			conceptSeen[term] = true
-			c := concept{alternatives: [][]string{{term}}, weight: st.idf(term)}
+			c := concept{alternatives: [][]string{{term}}, weight: st.idf(term), filler: t.Type == typeSyllable && filler[t.Position]}
+			if t.Type == typeSyllable {
+				c.accented = accented[t.Start]
+			}
 			if alt, ok := ex.alternatives[term]; ok {
 				c.alternatives = append(c.alternatives, alt)
 				w := 0.0
@@ -289,6 +372,16 @@ func (st *state) plan(q string) plan {
 				continue // its parts are concepts already
 			}
 			p.concepts = append(p.concepts, c)
+		}
+	}
+	// A word of a spelt-out expansion ("khoa học và công nghệ") is also
+	// found as its abbreviation ("KH&CN") in a passage.
+	for _, a := range ex.abbrevs {
+		exp := strings.Fields(foldedExpansions()[a])
+		for i := range p.concepts {
+			if len(p.concepts[i].alternatives[0]) == 1 && slices.Contains(exp, p.concepts[i].alternatives[0][0]) {
+				p.concepts[i].alternatives = append(p.concepts[i].alternatives, []string{a})
+			}
 		}
 	}
 	if fold(q) != q { // the query has marks: use them

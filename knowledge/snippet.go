@@ -40,23 +40,72 @@ const (
 type snippetWords struct {
 	index   map[uint32]int
 	weights []float64
+	// wantsNumber: the question asks for a number, a date or a time limit
+	// ("bao nhiêu", "khi nào", "how many"), so a sentence holding digits
+	// is likelier to answer it.
+	wantsNumber bool
+	// pairs weighs each two-word term of the question (by the IDs of its
+	// words, in order): a sentence holding "Nam Định" beats one holding
+	// "nam" and "định" apart.
+	pairs map[uint64]float64
+	// inTitle marks the words (by index) the entry's title holds; set per
+	// entry by forTitle.
+	inTitle []bool
+}
+
+// forTitle returns sw for an entry whose title is title: a word the title
+// holds counts less in a sentence, since the title is shown anyway.
+func (sw snippetWords) forTitle(st *state, title string) snippetWords {
+	sw.inTitle = make([]bool, len(sw.weights))
+	for _, t := range foldedAnalyzer.Analyze([]byte(title)) {
+		if id, ok := st.vocab[string(t.Term)]; ok {
+			if k, ok := sw.index[id]; ok {
+				sw.inTitle[k] = true
+			}
+		}
+	}
+	return sw
+}
+
+// shown is how much word k counts in a sentence (see forTitle).
+func (sw snippetWords) shown(k int) float64 {
+	if k < len(sw.inTitle) && sw.inTitle[k] {
+		return titleShare
+	}
+	return 1
 }
 
 // snippetWords returns the words of the plan's concepts that some entry
 // holds: a word outside the vocabulary is in no entry's text.
 func (st *state) snippetWords(p plan) snippetWords {
-	sw := snippetWords{index: map[uint32]int{}}
+	sw := snippetWords{index: map[uint32]int{}, wantsNumber: p.wantsNumber, pairs: map[uint64]float64{}}
+	for _, b := range p.contentBigrams {
+		a, c, ok := strings.Cut(b, " ")
+		ida, oka := st.vocab[a]
+		idc, okc := st.vocab[c]
+		if ok && oka && okc {
+			sw.pairs[pairKey(ida, idc)] = (st.vocabIDF[ida] + st.vocabIDF[idc]) / 2
+		}
+	}
 	for _, c := range p.concepts {
+		if c.filler {
+			continue // "của", "what": not worth a mark
+		}
 		for _, alt := range c.alternatives {
 			for _, a := range alt {
 				id, ok := st.vocab[a]
 				if !ok {
 					continue
 				}
-				if _, dup := sw.index[id]; !dup {
-					sw.index[id] = len(sw.weights)
-					sw.weights = append(sw.weights, st.vocabIDF[id])
+				// The words of an expansion share its concept's weight:
+				// "Bộ Khoa học và Công nghệ" counts as much as "BKHCN".
+				w := min(st.vocabIDF[id], c.weight) / float64(len(alt))
+				if k, dup := sw.index[id]; dup {
+					sw.weights[k] = max(sw.weights[k], w)
+					continue
 				}
+				sw.index[id] = len(sw.weights)
+				sw.weights = append(sw.weights, w)
 			}
 		}
 	}
@@ -93,7 +142,9 @@ func (sw snippetWords) snippet(text string, words []word) string {
 
 	br := passageBreaks(text)
 	var from, to int
-	if len(text) <= snippetLongest {
+	if u, ok := sw.bestUnit(text, br, words); ok {
+		from, to = u.start, u.end
+	} else if len(text) <= snippetLongest {
 		from, to = br.starts[0], br.ends[len(br.ends)-1] // short enough to show whole
 	} else if len(marks) == 0 {
 		from, to = br.window(text, br.starts[0], br.starts[0])
@@ -136,7 +187,7 @@ func (sw snippetWords) snippet(text string, words []word) string {
 		pos = m.end
 	}
 	b.WriteString(html.EscapeString(text[pos:to]))
-	if to < br.ends[len(br.ends)-1] {
+	if to < trimEnd(text, len(text)) {
 		b.WriteString(" …")
 	}
 	return strings.TrimSpace(b.String())
@@ -175,8 +226,8 @@ func passageBreaks(text string) breaks {
 			if next == len(text) || text[next] == '\n' || text[next] == '\r' {
 				continue // the line end counts
 			}
-			if r, _ := utf8.DecodeRuneInString(text[next:]); unicode.IsLower(r) {
-				continue
+			if r, _ := utf8.DecodeRuneInString(text[next:]); unicode.IsLower(r) || unicode.IsDigit(r) {
+				continue // "khoản 2. điểm", "Art. 13"
 			}
 			br.ends = append(br.ends, k+1)
 			br.starts = append(br.starts, next)

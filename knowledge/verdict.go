@@ -1,6 +1,11 @@
 package knowledge
 
-import "github.com/blevesearch/bleve/v2/analysis"
+import (
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+)
 
 // signals are what the verdict is decided from, all measured on the query
 // and the best hit, none from a list of topics.
@@ -15,6 +20,17 @@ type signals struct {
 	// margin is the best score over the second (0 when there is one hit):
 	// near 1, two passages are equally likely.
 	margin float64
+	// doc is +1 when the question names a document the best hit is about,
+	// -1 when the best hit is about another document, else 0.
+	doc int
+	// langMismatch: the question is plainly in English and the best hit
+	// is not.
+	langMismatch bool
+	// rareMissing: a word of the question that few entries hold
+	// (weight at least rareMissingShare of an unknown word's) is not in
+	// the best hit: "đất" in a question about land titles, asked of an
+	// entry on IP licence certificates.
+	rareMissing bool
 }
 
 // Verdict thresholds, checked on the legal retrieval sets (see
@@ -28,20 +44,27 @@ const (
 	// only if the best one holds nearly all the question.
 	tieMargin   = 1.05
 	tieCoverage = 0.9
+	// rareMissingShare: see signals.rareMissing.
+	rareMissingShare = 0.6
 )
 
 // decide turns signals into a verdict: answer only when most of what the
 // question asks about, rarity-weighted, is in the best passage and much
-// of it in the question's word order; suggest when a fair part is.
+// of it in the question's word order; suggest when a fair part is. A best
+// passage about another document than the one the question names, one
+// not in English for a question plainly in English, or one lacking a rare
+// word of the question, is never the answer.
 func decide(s signals) Verdict {
 	switch {
+	case s.coverage < suggestCoverage:
+		return VerdictNone
+	case s.doc < 0 || s.langMismatch || s.rareMissing:
+		return VerdictSuggest
 	case s.coverage >= answerCoverage && s.bigramCoverage >= answerBigrams &&
 		(s.margin == 0 || s.margin >= tieMargin || s.coverage >= tieCoverage):
 		return VerdictAnswer
-	case s.coverage >= suggestCoverage:
-		return VerdictSuggest
 	}
-	return VerdictNone
+	return VerdictSuggest
 }
 
 // questionPhrases are the ways a Vietnamese question asks (folded): they
@@ -50,7 +73,37 @@ func decide(s signals) Verdict {
 var questionPhrases = [][]string{
 	{"nhu", "the", "nao"}, {"the", "nao"}, {"ra", "sao"}, {"khi", "nao"}, {"bao", "gio"},
 	{"bao", "nhieu"}, {"la", "gi"}, {"o", "dau"}, {"tai", "sao"}, {"vi", "sao"},
-	{"hay", "khong"}, {"co", "phai"}, {"gi"}, {"nao"},
+	{"hay", "khong"}, {"co", "phai"}, {"gi"}, {"nao"}, {"mat", "bao", "lau"}, {"bao", "lau"},
+	{"lam", "sao"}, {"co", "khong"}, {"duoc", "khong"},
+}
+
+// numberQuestions are the folded phrases by which a question asks for a
+// number, a date or a time limit. "mấy" folds to "may" like "máy"
+// (machine), so it counts only as typed with its marks.
+var numberQuestions = [][]string{
+	{"bao", "nhieu"}, {"bao", "lau"}, {"khi", "nao"}, {"bao", "gio"}, {"ngay", "nao"},
+	{"nam", "nao"}, {"thang", "nao"}, {"han", "nao"}, {"ngay", "may"}, {"so", "hieu"},
+	{"how", "many"}, {"how", "much"}, {"how", "long"}, {"when"}, {"what", "date"}, {"which", "date"},
+	{"deadline"}, {"han", "nop"}, {"thoi", "han"}, {"hieu", "luc"},
+}
+
+// asksForNumber reports whether q (its folded stream toks) asks for a
+// number, a date or a time limit.
+func asksForNumber(q string, toks analysis.TokenStream) bool {
+	syl := syllables(toks)
+	for i := range syl {
+		for _, ph := range numberQuestions {
+			if i+len(ph) <= len(syl) && slices.Equal(syl[i:i+len(ph)], ph) {
+				return true
+			}
+		}
+	}
+	for _, w := range strings.Fields(strings.ToLower(q)) {
+		if strings.Trim(w, "?,.!") == "mấy" {
+			return true
+		}
+	}
+	return false
 }
 
 // questionPositions returns the positions of the syllables of a folded
@@ -86,10 +139,22 @@ func questionPositions(toks analysis.TokenStream) map[int]bool {
 func measure(st *state, p plan, e *Entry, score, second float64) signals {
 	pr := st.profiles[e.ID]
 	var s signals
-	var total, found float64
-	for _, c := range p.concepts {
-		total += c.weight
-		for _, alt := range c.alternatives {
+	var total, got float64
+	concepts := p.concepts
+	if slices.ContainsFunc(concepts, func(c concept) bool { return !c.filler }) {
+		concepts = slices.DeleteFunc(slices.Clone(concepts), func(c concept) bool { return c.filler })
+	}
+	rare := rareMissingShare * st.maxIDF()
+	for _, c := range concepts {
+		w, found := c.weight, false
+		if c.accented != "" {
+			// Typed with marks: "nguyện" is not "nguyên".
+			w, found = st.idfAcc(c.accented), pr.hasAcc(c.accented)
+		}
+		for k, alt := range c.alternatives {
+			if found || (k == 0 && c.accented != "") {
+				continue
+			}
 			all := true
 			for _, a := range alt {
 				if !pr.has(a) {
@@ -97,27 +162,34 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 					break
 				}
 			}
-			if all {
-				found += c.weight
-				break
-			}
+			found = all
+		}
+		if !found && p.lang == "en" && len(c.alternatives[0]) == 1 && isLetters([]byte(c.alternatives[0][0])) {
+			found = pr.has(stemKey(c.alternatives[0][0])) // "licenses" finds "licence"s
+		}
+		total += w
+		if found {
+			got += w
+		} else if w >= rare {
+			s.rareMissing = true
 		}
 	}
 	if total > 0 {
-		s.coverage = found / total
+		s.coverage = got / total
 	}
 	s.bigramCoverage = 1
-	if len(p.bigrams) > 0 {
+	if len(p.contentBigrams) > 0 {
 		n := 0
-		for _, b := range p.bigrams {
+		for _, b := range p.contentBigrams {
 			if pr.has(b) {
 				n++
 			}
 		}
-		s.bigramCoverage = float64(n) / float64(len(p.bigrams))
+		s.bigramCoverage = float64(n) / float64(len(p.contentBigrams))
 	}
 	if second > 0 {
 		s.margin = score / second
 	}
+	s.doc = docEvidence(p.docs, pr.docs)
 	return s
 }

@@ -14,7 +14,12 @@ import (
 // that start with '{' are JSON (files from schema 0) and still read.
 // The audit chain hashes the ticket's JSON encoding, not these bytes, so
 // the hash does not depend on the storage format.
-const codecV1 byte = 1
+// codecV2 adds the attachments of each conversation message; a ticket
+// without any is still written as codecV1, which older programs read.
+const (
+	codecV1 byte = 1
+	codecV2 byte = 2
+)
 
 var errCorrupt = errors.New("tickets: corrupt ticket record")
 
@@ -61,7 +66,14 @@ func (e *encoder) actor(a Actor) { e.str(a.Kind); e.str(a.ID); e.str(a.Name) }
 
 func encodeTicket(t *Ticket) []byte {
 	e := encoder{b: make([]byte, 0, 512+len(t.Text))}
-	e.b = append(e.b, codecV1)
+	version := codecV1
+	for _, m := range t.Messages {
+		if m.Files != nil {
+			version = codecV2
+			break
+		}
+	}
+	e.b = append(e.b, version)
 	for _, s := range []string{t.ID, string(t.State), t.Channel, t.ChatID, t.UserID, t.UserName, t.Lang, t.Province, t.Commune, t.Topic, t.Priority} {
 		e.str(s)
 	}
@@ -84,6 +96,15 @@ func encodeTicket(t *Ticket) []byte {
 		e.bool(m.Internal)
 		e.str(m.Direction)
 		e.str(m.MessageID)
+		if version == codecV2 {
+			e.count(len(m.Files), m.Files == nil)
+			for _, f := range m.Files {
+				for _, s := range []string{f.Channel, f.ID, f.Name, f.Mime, f.Path, f.URL} {
+					e.str(s)
+				}
+				e.uint(uint64(f.Size))
+			}
+		}
 	}
 	e.str(t.Assignee)
 	e.time(t.FirstResponseDue)
@@ -209,9 +230,10 @@ func decodeTicket(v []byte, t *Ticket) error {
 	if len(v) > 0 && v[0] == '{' {
 		return json.Unmarshal(v, t)
 	}
-	if len(v) == 0 || v[0] != codecV1 {
+	if len(v) == 0 || (v[0] != codecV1 && v[0] != codecV2) {
 		return errCorrupt
 	}
+	version := v[0]
 	d := decoder{s: string(v[1:])}
 	t.ID = d.str()
 	t.State = State(d.str())
@@ -243,6 +265,16 @@ func decodeTicket(v []byte, t *Ticket) error {
 			m.Internal = d.bool()
 			m.Direction = d.str()
 			m.MessageID = d.str()
+			if version != codecV2 {
+				continue
+			}
+			if n, isNil := d.count(); !isNil {
+				m.Files = make([]Attachment, n)
+				for j := range m.Files {
+					m.Files[j] = Attachment{Channel: d.str(), ID: d.str(), Name: d.str(), Mime: d.str(), Path: d.str(), URL: d.str()}
+					m.Files[j].Size = int64(d.uint())
+				}
+			}
 		}
 	}
 	t.Assignee = d.str()

@@ -94,6 +94,9 @@ func (t *Tx) AddMessage(id string, m ConvMessage) (*Ticket, error) {
 	if err := checkField("message id", m.MessageID, false); err != nil {
 		return nil, err
 	}
+	if err := checkAttachments(m.Files); err != nil {
+		return nil, err
+	}
 	if m.Direction == "" {
 		m.Direction = DirOut
 		if m.From.Kind == ActorOfficer {

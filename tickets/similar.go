@@ -35,7 +35,14 @@ const (
 // base's Vietnamese analysis: tone-mark folding, syllable bigrams, document
 // numbers). Tickets sharing no term are left out. It reads the postings of
 // the question's terms in the similar-ticket index, not every ticket.
-func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
+func (s *Store) Similar(question string, n int) (out []SimilarTicket, err error) {
+	err = s.View(func(tx *Tx) error { out, err = tx.Similar(question, n); return err })
+	return out, err
+}
+
+// Similar is Store.Similar inside the caller's transaction (the Router
+// shows similar tickets on the triage card of a ticket it creates).
+func (t *Tx) Similar(question string, n int) ([]SimilarTicket, error) {
 	if err := checkText("question", question, true); err != nil {
 		return nil, err
 	}
@@ -47,7 +54,7 @@ func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 		query[term] = true
 	}
 	var out []SimilarTicket
-	err := s.db.View(func(btx *bolt.Tx) error {
+	err := func(btx *bolt.Tx) error {
 		terms, lens, err := similarBuckets(btx)
 		if err != nil {
 			return err
@@ -122,7 +129,7 @@ func (s *Store) Similar(question string, n int) ([]SimilarTicket, error) {
 				Text: tk.Text, Answer: lastAnswer(tk), ResolvedAt: tk.ResolvedAt, Score: h.score})
 		}
 		return nil
-	})
+	}(t.tx)
 	return out, err
 }
 

@@ -53,6 +53,21 @@ type ConvMessage struct {
 	Internal  bool      `json:"internal,omitempty"`
 	Direction string    `json:"direction"`            // DirIn or DirOut
 	MessageID string    `json:"message_id,omitempty"` // the channel's id of the message, when known
+	// Files are the photos and documents sent with the message.
+	Files []Attachment `json:"files,omitempty"`
+}
+
+// Attachment is a file that came with a conversation message: where it is
+// held (the channel and its file id, or a path or URL the bot keeps), so
+// that it can be forwarded to the other side.
+type Attachment struct {
+	Channel string `json:"channel,omitempty"` // the channel that holds the file
+	ID      string `json:"id,omitempty"`      // the channel's file id
+	Name    string `json:"name,omitempty"`
+	Mime    string `json:"mime,omitempty"`
+	Size    int64  `json:"size,omitempty"`
+	Path    string `json:"path,omitempty"`
+	URL     string `json:"url,omitempty"`
 }
 
 // Public reports whether the officer sees (or wrote) the message.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
 // Options tune a Console; the zero value works.
@@ -34,7 +35,7 @@ type Console struct {
 	out  io.Writer
 	opts Options
 
-	outbox *bot.Outbox // set by Register; Read waits for it to drain at end of input
+	outbox *outbox.Outbox // set by Register; Read waits for it to drain at end of input
 
 	mu      sync.Mutex // guards out, choices, lastID, sent
 	choices []choice   // what typing 1, 2, … presses: the latest reply's buttons and keyboard
@@ -76,9 +77,9 @@ var _ bot.Sender = (*Console)(nil)
 
 // Register makes c the outbox's sender for the console channel, without
 // rate limits. Call it before the outbox and the router run.
-func (c *Console) Register(o *bot.Outbox) {
+func (c *Console) Register(o *outbox.Outbox) {
 	c.outbox = o
-	o.Register(bot.Console, c, bot.Limits{})
+	o.Register(outbox.Console, c, outbox.Limits{})
 }
 
 // Read turns each line of in into a message in inbox. A line that is only

@@ -12,6 +12,7 @@ import (
 
 	"github.com/mostvn/supportbot/bot"
 	"github.com/mostvn/supportbot/bot/console"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/tickets"
 )
@@ -89,26 +90,26 @@ func TestConsoleConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	var router *bot.Router
-	outbox, err := bot.NewOutbox(db, bot.OutboxOptions{
+	out, err := outbox.New(db, outbox.Options{
 		OnSent:   func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) },
 		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error { return router.OnFailed(tx, r, err) },
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	router, err = bot.NewRouter(db, inbox, kb{}, st, outbox, bot.RouterOptions{})
+	router, err = bot.NewRouter(db, inbox, kb{}, st, out, bot.RouterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	scr := &screen{wrote: make(chan struct{}, 1)}
 	c := console.New(scr, console.Options{UserName: "Lan"})
-	c.Register(outbox)
+	c.Register(out)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel() // before wg.Wait
-	for _, run := range []func(context.Context) error{outbox.Run, router.Run} {
+	for _, run := range []func(context.Context) error{out.Run, router.Run} {
 		wg.Add(1)
 		go func() { defer wg.Done(); _ = run(ctx) }()
 	}

@@ -11,6 +11,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/bot/telegram"
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/tickets"
@@ -95,7 +96,7 @@ func benchRouterOnly(b *testing.B) {
 	searcher, db := benchOpen(b)
 	st, _ := tickets.NewStore(db, tickets.Options{})
 	in, _ := bot.NewInbox(db, bot.InboxOptions{Batch: bot.StoreBatch(st)})
-	out, _ := bot.NewOutbox(db, bot.OutboxOptions{Batch: bot.StoreBatch(st)})
+	out, _ := outbox.New(db, outbox.Options{Batch: bot.StoreBatch(st)})
 	out.Register(bot.Telegram, &firstSend{}, noLimits) // never runs
 	router, err := bot.NewRouter(db, in, searcher, st, out, bot.RouterOptions{})
 	if err != nil {
@@ -182,7 +183,7 @@ func benchInbound(b *testing.B, batch int, every time.Duration, noSync bool) {
 		b.Fatal(err)
 	}
 	var router *bot.Router
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{
+	out, err := outbox.New(db, outbox.Options{
 		OnSent: func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) },
 		Batch:  bot.StoreBatch(st), // as cmd wires it: one group commit for router and outbox
 	})

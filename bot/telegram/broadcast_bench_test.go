@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/bot/telegram"
 	"github.com/mostvn/supportbot/bot/telegram/faketg"
 )
@@ -31,7 +32,7 @@ func BenchmarkBroadcastTelegram(b *testing.B) {
 		var mu sync.Mutex
 		delivered := 0
 		done := make(chan struct{})
-		out, err := bot.NewOutbox(db, bot.OutboxOptions{OnSent: func(*bolt.Tx, bot.Reply, string) error {
+		out, err := outbox.New(db, outbox.Options{OnSent: func(*bolt.Tx, bot.Reply, string) error {
 			mu.Lock()
 			defer mu.Unlock()
 			if delivered++; delivered == chats {

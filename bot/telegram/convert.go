@@ -10,18 +10,33 @@ import (
 	"github.com/mostvn/supportbot/bot"
 )
 
+// CommandEdited is Message.Command on an edited message: the core answers
+// that it replied to the first version (Slack has no such marker: its
+// edits are not forwarded).
+const CommandEdited = "edited"
+
 // Convert translates a Telegram update into the bot's channel-neutral
-// Message. ok is false for updates the bot does not handle (edits, service
+// Message. ok is false for updates the bot does not handle (service
 // messages such as "X joined the group", messages from other bots, update
-// kinds other than message and callback_query); the poller still advances
-// its offset past them.
+// kinds other than message, edited_message and callback_query); the poller
+// still advances its offset past them.
 //
 // SourceID is the update_id (the inbox's dedupe key); chat and user ids
-// are decimal strings. A text or a media caption becomes Text; a message
-// with media and no caption (photo, voice, sticker, ...) becomes a Message
-// with empty Text, so that the bot can say it reads only text. For a button
-// press, CallbackData and CallbackID are set and ReplyToID is the id of the
-// bot's message that carried the button.
+// are decimal strings; ChatType is bot.ChatPrivate for a private chat and
+// bot.ChatGroup for a group, supergroup or channel. A text or a media
+// caption becomes Text. A photo (its largest size) or a document becomes
+// Files; a file over MaxFileSize, which the Bot API will not let the bot
+// download, is left out with FileProblem "too_big", and any other media
+// (voice, sticker, video, ...) gives FileProblem "unsupported"; the
+// caption is kept in both cases so that the bot can answer it and say
+// what it could not take (see attachments.go).
+//
+// An edited message becomes a Message with Command "edited" and the new
+// text (and files), so that the core can tell the officer it answered the
+// first version; without the marker an edit would be a second question.
+//
+// For a button press, CallbackData and CallbackID are set and ReplyToID is
+// the id of the bot's message that carried the button.
 func Convert(u *models.Update, received time.Time) (bot.Message, bool) {
 	m := bot.Message{
 		Channel:  bot.Telegram,
@@ -30,21 +45,13 @@ func Convert(u *models.Update, received time.Time) (bot.Message, bool) {
 	}
 	switch {
 	case u.Message != nil:
-		msg := u.Message
-		if msg.From == nil || msg.From.IsBot || !hasContent(msg) {
-			return bot.Message{}, false
+		return convertMessage(m, u.Message)
+	case u.EditedMessage != nil:
+		m, ok := convertMessage(m, u.EditedMessage)
+		if ok {
+			m.Command = CommandEdited
 		}
-		setUser(&m, msg.From)
-		setChat(&m, msg.Chat)
-		m.MessageID = strconv.Itoa(msg.ID)
-		m.Text = msg.Text
-		if m.Text == "" {
-			m.Text = msg.Caption
-		}
-		if msg.ReplyToMessage != nil {
-			m.ReplyToID = strconv.Itoa(msg.ReplyToMessage.ID)
-		}
-		return m, true
+		return m, ok
 	case u.CallbackQuery != nil:
 		cq := u.CallbackQuery
 		if cq.From.IsBot || cq.ID == "" {
@@ -63,11 +70,30 @@ func Convert(u *models.Update, received time.Time) (bot.Message, bool) {
 		default:
 			// A button on an inline message: no chat to answer in but the
 			// user's private chat.
-			m.ChatID, m.ChatType = m.UserID, string(models.ChatTypePrivate)
+			m.ChatID, m.ChatType = m.UserID, bot.ChatPrivate
 		}
 		return m, true
 	}
 	return bot.Message{}, false
+}
+
+// convertMessage fills m from a message or an edited message.
+func convertMessage(m bot.Message, msg *models.Message) (bot.Message, bool) {
+	if msg.From == nil || msg.From.IsBot || !hasContent(msg) {
+		return bot.Message{}, false
+	}
+	setUser(&m, msg.From)
+	setChat(&m, msg.Chat)
+	m.MessageID = strconv.Itoa(msg.ID)
+	m.Text = msg.Text
+	if m.Text == "" {
+		m.Text = msg.Caption
+	}
+	if msg.ReplyToMessage != nil {
+		m.ReplyToID = strconv.Itoa(msg.ReplyToMessage.ID)
+	}
+	m.Files, m.FileProblem = attachments(msg)
+	return m, true
 }
 
 func setUser(m *bot.Message, u *models.User) {
@@ -81,7 +107,16 @@ func setUser(m *bot.Message, u *models.User) {
 
 func setChat(m *bot.Message, c models.Chat) {
 	m.ChatID = strconv.FormatInt(c.ID, 10)
-	m.ChatType = string(c.Type)
+	m.ChatType = chatType(c.Type)
+}
+
+// chatType maps Telegram's chat types to the core's two: the core only
+// cares whether others read along (to reply to the asker's message).
+func chatType(t models.ChatType) string {
+	if t == models.ChatTypePrivate {
+		return bot.ChatPrivate
+	}
+	return bot.ChatGroup
 }
 
 // hasContent reports whether a message is something a person said or

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/telegram"
 	"github.com/mostvn/supportbot/bot/telegram/faketg"
 )
 
@@ -232,7 +232,7 @@ func TestE2ERestartWithPendingInboxAndOutbox(t *testing.T) {
 
 func TestE2ESendsSurvive429And502(t *testing.T) {
 	fake := newFake(t, faketg.Options{EnforceLimits: true})
-	startPipeline(t, fake, t.TempDir(), bot.TelegramLimits(), all)
+	startPipeline(t, fake, t.TempDir(), telegram.APILimits(), all)
 	const officer = 501
 	fake.FailNext("sendMessage", 429, 1)
 	fake.FailNext("sendMessage", 502, 0)
@@ -285,7 +285,7 @@ func TestE2EBurstUnderTelegramLimits(t *testing.T) {
 	}
 	const officers, each = 50, 4
 	fake := newFake(t, faketg.Options{EnforceLimits: true})
-	p := startPipeline(t, fake, t.TempDir(), bot.TelegramLimits(), all)
+	p := startPipeline(t, fake, t.TempDir(), telegram.APILimits(), all)
 	chat := func(i int) int64 { return int64(700_000 + i) }
 	for round := 1; round <= each; round++ {
 		for i := range officers {

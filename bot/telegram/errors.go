@@ -24,6 +24,14 @@ var (
 	ErrChatNotFound = errors.New("telegram: chat not found")
 	ErrBadRequest   = errors.New("telegram: bad request")
 	ErrMigrated     = errors.New("telegram: the group became a supergroup with a new chat id")
+	// ErrNotEditable: a KindUpdate's message is gone, too old to edit
+	// (Telegram allows edits for 48 hours in some chats) or not the bot's,
+	// or the Reply names none. Permanent; it is not an ErrBadRequest, so
+	// no plain-text attempt is made.
+	ErrNotEditable = errors.New("telegram: the message to edit was not found or can no longer be edited")
+	// ErrFileTooBig: a file is over what the Bot API lets a bot download
+	// (MaxFileSize) or upload (MaxUploadSize).
+	ErrFileTooBig = errors.New("telegram: file too big")
 )
 
 // RateLimitError is the error of a 429: the outbox must wait at least
@@ -72,7 +80,7 @@ func ErrorKind(err error) string {
 		return "network"
 	case errors.Is(err, ErrForbidden):
 		return "forbidden"
-	case errors.Is(err, ErrChatNotFound), errors.Is(err, ErrBadRequest), errors.Is(err, ErrMigrated):
+	case errors.Is(err, ErrChatNotFound), errors.Is(err, ErrBadRequest), errors.Is(err, ErrMigrated), errors.Is(err, ErrNotEditable):
 		return "bad_request"
 	default:
 		return "other"

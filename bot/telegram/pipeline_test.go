@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/bot/telegram"
 	"github.com/mostvn/supportbot/bot/telegram/faketg"
 	"github.com/mostvn/supportbot/knowledge"
@@ -39,8 +40,8 @@ func kb(tb testing.TB) bot.Searcher {
 }
 
 // noLimits lets the functional tests run without Telegram's one message
-// per second per chat; the limit tests use bot.TelegramLimits().
-var noLimits = bot.Limits{Split: func(t string) []string { return bot.SplitHTML(t, 4096) }}
+// per second per chat; the limit tests use telegram.APILimits().
+var noLimits = outbox.Limits{Split: func(t string) []string { return telegram.SplitHTML(t, 4096) }}
 
 // pipeline is the whole process as cmd wires it: one bbolt file, inbox,
 // router, tickets, outbox with the Telegram sender, and the poller, all
@@ -50,7 +51,7 @@ type pipeline struct {
 	db     *bolt.DB
 	in     *bot.Inbox
 	st     *tickets.Store
-	out    *bot.Outbox
+	out    *outbox.Outbox
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	mu     sync.Mutex
@@ -67,7 +68,7 @@ type parts struct {
 
 var all = parts{poller: true, router: true, outbox: true}
 
-func startPipeline(t *testing.T, fake *faketg.Server, dir string, limits bot.Limits, run parts) *pipeline {
+func startPipeline(t *testing.T, fake *faketg.Server, dir string, limits outbox.Limits, run parts) *pipeline {
 	t.Helper()
 	db, err := tickets.OpenDB(dir)
 	if err != nil {
@@ -82,7 +83,7 @@ func startPipeline(t *testing.T, fake *faketg.Server, dir string, limits bot.Lim
 		t.Fatal(err)
 	}
 	var router *bot.Router
-	p.out, err = bot.NewOutbox(db, bot.OutboxOptions{
+	p.out, err = outbox.New(db, outbox.Options{
 		Logger:   logger,
 		OnSent:   func(tx *bolt.Tx, r bot.Reply, id string) error { return router.OnSent(tx, r, id) },
 		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error { return router.OnFailed(tx, r, err) },

@@ -217,7 +217,7 @@ func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]json.RawMessag
 	params := map[string]any{
 		"timeout":         int(p.opts.PollTimeout / time.Second),
 		"limit":           p.opts.Limit,
-		"allowed_updates": []string{"message", "callback_query"},
+		"allowed_updates": []string{"message", "edited_message", "callback_query"},
 	}
 	if offset > 0 {
 		params["offset"] = offset

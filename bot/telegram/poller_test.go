@@ -94,8 +94,8 @@ func TestPollerStoresBatchesBeforeConfirming(t *testing.T) {
 		t.Errorf("deleteWebhook calls %+v, want one keeping pending updates", calls)
 	}
 	gets := fake.Calls("getUpdates")
-	if f := gets[0].Fields; f["allowed_updates"] != `["message","callback_query"]` || f["timeout"] != "5" {
-		t.Errorf("getUpdates fields %v, want allowed_updates [message callback_query] and timeout 5", f)
+	if f := gets[0].Fields; f["allowed_updates"] != `["message","edited_message","callback_query"]` || f["timeout"] != "5" {
+		t.Errorf("getUpdates fields %v, want allowed_updates [message edited_message callback_query] and timeout 5", f)
 	}
 	if want := c + 1; p.Offset() != want {
 		t.Errorf("Offset() = %d, want %d", p.Offset(), want)

@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
 // DefaultSendTimeout bounds one Bot API request of the Sender.
@@ -31,14 +32,32 @@ type SenderOptions struct {
 	// Logger gets what the caller cannot act on (an unanswerable button
 	// press); default slog.Default().
 	Logger *slog.Logger
+
+	// Fetchers read the files of a Reply that another channel holds (an
+	// attachment a staff member sent on Slack). Nil: such files cannot be
+	// sent, and a note says so under the text.
+	Fetchers outbox.Fetchers
+	// FileDir is where relative File.Paths are; default the working
+	// directory.
+	FileDir string
+	// UploadTimeout bounds one sendDocument when HTTPClient is nil: an
+	// upload of up to MaxUploadSize on a commune's link takes longer than
+	// a message. Default DefaultUploadTimeout.
+	UploadTimeout time.Duration
 }
+
+// DefaultUploadTimeout bounds one upload of the Sender.
+const DefaultUploadTimeout = 3 * time.Minute
 
 // Sender delivers the outbox's replies to Telegram. It implements
 // bot.Sender and is safe for concurrent use.
 type Sender struct {
-	b   *tgbot.Bot
-	red redactor
-	log *slog.Logger
+	b        *tgbot.Bot
+	up       *tgbot.Bot // the same bot with the upload timeout, for sendDocument
+	red      redactor
+	log      *slog.Logger
+	fetchers outbox.Fetchers
+	fileDir  string
 }
 
 var _ bot.Sender = (*Sender)(nil)
@@ -78,23 +97,53 @@ func NewSender(token, apiURL string, opts SenderOptions) (*Sender, error) {
 	if err != nil {
 		return nil, red.err(fmt.Errorf("telegram: NewSender: %w", err))
 	}
-	return &Sender{b: b, red: red, log: opts.Logger}, nil
+	if opts.UploadTimeout <= 0 {
+		opts.UploadTimeout = DefaultUploadTimeout
+	}
+	uc := c
+	if opts.HTTPClient == nil {
+		uc.Timeout = opts.UploadTimeout
+	}
+	up, err := tgbot.New(token,
+		tgbot.WithServerURL(strings.TrimRight(apiURL, "/")),
+		tgbot.WithSkipGetMe(),
+		tgbot.WithHTTPClient(opts.UploadTimeout, &uc),
+		tgbot.WithErrorsHandler(func(err error) { opts.Logger.Warn("telegram library", "err", red.str(err.Error())) }),
+	)
+	if err != nil {
+		return nil, red.err(fmt.Errorf("telegram: NewSender: %w", err))
+	}
+	return &Sender{b: b, up: up, red: red, log: opts.Logger, fetchers: opts.Fetchers, fileDir: opts.FileDir}, nil
 }
 
 // ErrorKind names the kind of an error Send returned, for the outbox's
 // supportbot_send_errors_total{kind}; see the package function ErrorKind.
 func (s *Sender) ErrorKind(err error) string { return ErrorKind(err) }
 
-// Limits are Telegram's limits for the outbox: one message per second per
-// chat, 20 per minute per group, 30 per second in all, 4,096 characters.
-func (s *Sender) Limits() bot.Limits { return bot.TelegramLimits() }
+// Limits are Telegram's limits for the outbox (APILimits): one message per
+// second per chat, 20 per minute per group (a negative chat id), 30 per
+// second in all, texts cut by SplitHTML at 4,096 UTF-16 units.
+func (s *Sender) Limits() bot.Limits { return APILimits() }
 
-// Send delivers r and returns the sent message_id. r.Text is Telegram
-// HTML; it goes through SanitizeHTML first, so that a stray '<' or '&'
-// does not cost the officer the formatting. A Reply with
-// CallbackID answers that button press instead: r.Text, tags stripped, is
-// the toast, and no message is sent (a press too old to answer is a
-// permanent ErrBadRequest).
+// Send delivers r according to its Kind and returns the sent message_id:
+//
+//   - KindMessage and KindEphemeral (Telegram has none: in a private chat
+//     a message is private anyway) send r.Text, then r.Fields as
+//     "<b>label:</b> value" lines, as one HTML message, then each of
+//     r.Files as a document (see sendFiles). r.Name is already in the
+//     text.
+//   - KindUpdate edits the message r.EditID in r.ChatID (editMessageText);
+//     see edit.
+//   - KindAnswer answers the button press r.CallbackID: r.Text, tags
+//     stripped and cut to 200 characters, is the toast, and no message is
+//     sent (a press too old to answer is a permanent ErrBadRequest). So
+//     is a Reply of no Kind with a CallbackID, as queued before kinds
+//     existed.
+//   - KindView, and any kind this version does not know, fail at once
+//     with outbox.ErrUnsupported (permanent).
+//
+// r.Text is Telegram HTML; it goes through SanitizeHTML first, so that a
+// stray '<' or '&' does not cost the officer the formatting.
 //
 // Failures: 429 → retry with a *RateLimitError (RetryAfter); 5xx, network
 // errors and timeouts → retry (ErrServer, ErrNetwork); 403 → permanent
@@ -107,34 +156,97 @@ func (s *Sender) Limits() bot.Limits { return bot.TelegramLimits() }
 // Telegram accepted it but the answer was lost: the Bot API has no
 // idempotency key.
 func (s *Sender) Send(ctx context.Context, r bot.Reply) (sentID string, retry bool, err error) {
-	if r.CallbackID != "" {
+	switch {
+	case r.Kind == outbox.KindAnswer, r.Kind == outbox.KindMessage && r.CallbackID != "":
 		// A reply to a button press is the toast Telegram shows briefly;
 		// every press needs one, or the client keeps spinning.
 		retry, err := s.answer(ctx, r.CallbackID, truncateRunes(StripHTML(r.Text), 200))
 		return "", retry, err
+	case r.Kind == outbox.KindUpdate:
+		return s.edit(ctx, r)
+	case r.Kind == outbox.KindMessage, r.Kind == outbox.KindEphemeral:
+		return s.message(ctx, r)
+	default:
+		return "", false, fmt.Errorf("telegram: send %q to chat %s: %w", r.Kind, r.ChatID, outbox.ErrUnsupported)
 	}
+}
+
+// message sends a KindMessage: the files are read first, so that a file
+// that cannot be read is mentioned in the text itself, then the text,
+// then the files.
+func (s *Sender) message(ctx context.Context, r bot.Reply) (sentID string, retry bool, err error) {
 	chat, err := chatID(r.ChatID)
 	if err != nil {
 		return "", false, err
 	}
-	p := s.params(chat, r, SanitizeHTML(r.Text), models.ParseModeHTML)
-	id, status, err := s.send(ctx, p)
+	uploads, failed := s.readFiles(ctx, r.Files)
+	text := withNote(renderText(r), failed)
+	if text == "" && len(uploads) > 0 {
+		// Only files (a relayed attachment without words): the documents
+		// are the message, and the first carries the buttons.
+		return s.sendFiles(ctx, chat, r, uploads, true)
+	}
+	sentID, retry, err = s.sendText(ctx, chat, r, text)
+	if err != nil || len(uploads) == 0 {
+		return sentID, retry, err
+	}
+	// The text went: from here on nothing may make the outbox send it
+	// again, so files that fail are reported in a note, not an error.
+	_, _, _ = s.sendFiles(ctx, chat, r, uploads, false)
+	return sentID, false, nil
+}
+
+// sendText sends text with r's keyboard and reply. The outbox has cut
+// r.Text to fit, but the fields and a note about files come on top: a
+// text that then overflows goes as several messages (SplitHTML), the
+// first replying, the last carrying the keyboard; sentID is the first's.
+func (s *Sender) sendText(ctx context.Context, chat any, r bot.Reply, text string) (sentID string, retry bool, err error) {
+	parts := []string{text}
+	if len(r.Fields) > 0 || text != r.Text {
+		parts = SplitHTML(text, MaxLen)
+	}
+	for i, part := range parts {
+		pr := r
+		if i > 0 {
+			pr.ReplyToID = ""
+		}
+		if i < len(parts)-1 {
+			pr.Buttons, pr.Keyboard, pr.RemoveKB = nil, nil, false
+		}
+		id, retry, err := s.deliver(ctx, r.ChatID, part, func(ctx context.Context, text string, mode models.ParseMode) (string, int, error) {
+			return s.send(ctx, s.params(chat, pr, text, mode))
+		})
+		if err != nil {
+			// A retry sends the parts that went again: rare (a part
+			// failing right after its sibling went) and better than none.
+			return "", retry, err
+		}
+		if i == 0 {
+			sentID = id
+		}
+	}
+	return sentID, false, nil
+}
+
+// deliver sends text as HTML through try and, if Telegram refuses the
+// message itself (most often its HTML), once more as plain text.
+func (s *Sender) deliver(ctx context.Context, chat, text string,
+	try func(ctx context.Context, text string, mode models.ParseMode) (id string, status int, err error),
+) (sentID string, retry bool, err error) {
+	id, status, err := try(ctx, SanitizeHTML(text), models.ParseModeHTML)
 	if err == nil {
 		return id, false, nil
 	}
-	retry, err = s.classify(err, status, r.ChatID)
+	retry, err = s.classify(err, status, chat)
 	if retry || !errors.Is(err, ErrBadRequest) {
 		return "", retry, err
 	}
-	// Telegram refused the message itself (most often its HTML): send it
-	// once more as plain text.
-	plain := s.params(chat, r, StripHTML(r.Text), "")
-	id, status, err2 := s.send(ctx, plain)
+	id, status, err2 := try(ctx, StripHTML(text), "")
 	if err2 == nil {
-		s.log.Warn("telegram: sent as plain text after Telegram refused the HTML", "chat", r.ChatID, "err", err)
+		s.log.Warn("telegram: sent as plain text after Telegram refused the HTML", "chat", chat, "err", err)
 		return id, false, nil
 	}
-	retry, err2 = s.classify(err2, status, r.ChatID)
+	retry, err2 = s.classify(err2, status, chat)
 	return "", retry, fmt.Errorf("%w (as HTML: %v)", err2, err)
 }
 
@@ -190,6 +302,8 @@ func (s *Sender) classify(err error, status int, chat string) (retry bool, out e
 		return false, fmt.Errorf("%s: %w: new chat id %d: %w", where, ErrMigrated, mig.MigrateToChatID, err)
 	case errors.Is(err, tgbot.ErrorForbidden):
 		return false, fmt.Errorf("%s: %w: %w", where, ErrForbidden, err)
+	case errors.Is(err, tgbot.ErrorBadRequest) && notEditable(err):
+		return false, fmt.Errorf("%s: %w: %w", where, ErrNotEditable, err)
 	case errors.Is(err, tgbot.ErrorBadRequest) && strings.Contains(strings.ToLower(err.Error()), "chat not found"):
 		return false, fmt.Errorf("%s: %w: %w", where, ErrChatNotFound, err)
 	case errors.Is(err, tgbot.ErrorBadRequest):

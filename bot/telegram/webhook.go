@@ -92,7 +92,7 @@ func SetWebhook(ctx context.Context, token, apiURL, url, secret string) error {
 	return api.call(ctx, "setWebhook", map[string]any{
 		"url":                  url,
 		"secret_token":         secret,
-		"allowed_updates":      []string{"message", "callback_query"},
+		"allowed_updates":      []string{"message", "edited_message", "callback_query"},
 		"drop_pending_updates": false,
 	}, nil)
 }

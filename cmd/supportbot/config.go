@@ -35,6 +35,15 @@ const (
 	keySLANormalFirst   = "SUPPORTBOT_SLA_NORMAL_FIRST"
 	keySLANormalResolve = "SUPPORTBOT_SLA_NORMAL_RESOLVE"
 	keyHolidaysFile     = "SUPPORTBOT_HOLIDAYS_FILE"
+
+	keySlackAppToken      = "SUPPORTBOT_SLACK_APP_TOKEN"
+	keySlackBotToken      = "SUPPORTBOT_SLACK_BOT_TOKEN"
+	keySlackSigningSecret = "SUPPORTBOT_SLACK_SIGNING_SECRET"
+	keySlackAPIURL        = "SUPPORTBOT_SLACK_API_URL"
+	keySlackTriage        = "SUPPORTBOT_SLACK_TRIAGE_CHANNEL"
+	keySlackOnCall        = "SUPPORTBOT_SLACK_ONCALL"
+	keySlackStaffGroup    = "SUPPORTBOT_SLACK_STAFF_GROUP"
+	keySlackLang          = "SUPPORTBOT_SLACK_LANG"
 )
 
 // Defaults, named so that help texts and tests quote the same values.
@@ -46,6 +55,7 @@ const (
 	defaultLogLevel       = "info"
 	defaultLogFormat      = "text"
 	defaultLang           = "vi"
+	defaultSlackAPIURL    = "https://slack.com/api/"
 	defaultUrgentFirst    = 30 * time.Minute
 	defaultUrgentResolve  = 8 * time.Hour
 	defaultNormalFirst    = 4 * time.Hour
@@ -59,8 +69,11 @@ const (
 // trailing newline) is the value, so tokens stay out of the environment
 // and out of `ps`.
 var secretKeys = map[string]bool{
-	keyTelegramToken: true,
-	keyWebhookSecret: true,
+	keyTelegramToken:      true,
+	keyWebhookSecret:      true,
+	keySlackAppToken:      true,
+	keySlackBotToken:      true,
+	keySlackSigningSecret: true,
 }
 
 // knownKeys lists every key a config file may set; anything else in a file
@@ -70,6 +83,8 @@ var knownKeys = map[string]bool{
 	keyTelegramMode: true, keyWebhookSecret: true, keyWebhookURL: true, keyHTTPAddr: true, keyLogLevel: true,
 	keyLogFormat: true, keyLang: true, keySLAUrgentFirst: true, keySLAUrgentResolve: true,
 	keySLANormalFirst: true, keySLANormalResolve: true, keyHolidaysFile: true,
+	keySlackAppToken: true, keySlackBotToken: true, keySlackSigningSecret: true, keySlackAPIURL: true,
+	keySlackTriage: true, keySlackOnCall: true, keySlackStaffGroup: true, keySlackLang: true,
 }
 
 // ErrConfig is wrapped by every configuration error; the message names the
@@ -88,6 +103,18 @@ type Config struct {
 	TelegramMode          string // modePolling or modeWebhook
 	TelegramWebhookSecret string
 	TelegramWebhookURL    string // public https URL; when set, serve registers it with setWebhook
+
+	// Slack, for ministry staff: Socket Mode with the app token (xapp-),
+	// or the Events API over HTTP with the signing secret when no app
+	// token is set. The bot token (xoxb-) is needed either way.
+	SlackAppToken      string
+	SlackBotToken      string
+	SlackSigningSecret string
+	SlackAPIURL        string // Web API base, ending in "/"
+	SlackTriage        string // channel ID where new tickets are posted
+	SlackOnCall        string // user ID mentioned on urgent tickets
+	SlackStaffGroup    string // user group ID whose members are staff; "" means the triage channel's members
+	SlackLang          string // staff language: "vi" or "en"
 
 	HTTPAddr  string
 	LogLevel  slog.Level
@@ -115,6 +142,8 @@ func defaultConfig() Config {
 		LogLevel:         slog.LevelInfo,
 		LogFormat:        defaultLogFormat,
 		Lang:             defaultLang,
+		SlackAPIURL:      defaultSlackAPIURL,
+		SlackLang:        defaultLang,
 		SLAUrgentFirst:   defaultUrgentFirst,
 		SLAUrgentResolve: defaultUrgentResolve,
 		SLANormalFirst:   defaultNormalFirst,
@@ -126,10 +155,21 @@ func defaultConfig() Config {
 // TelegramEnabled reports whether a Telegram channel is configured.
 func (c Config) TelegramEnabled() bool { return c.TelegramToken != "" }
 
+// SlackEnabled reports whether a Slack channel is configured: a bot token
+// and a way to receive (an app token for Socket Mode, or a signing secret
+// for HTTP).
+func (c Config) SlackEnabled() bool {
+	return c.SlackBotToken != "" && (c.SlackAppToken != "" || c.SlackSigningSecret != "")
+}
+
+// SlackSocketMode reports whether Slack is received over Socket Mode (the
+// default when an app token is set) rather than HTTP.
+func (c Config) SlackSocketMode() bool { return c.SlackAppToken != "" }
+
 // Secrets returns the values that must never appear in a log or an error.
 func (c Config) Secrets() []string {
 	var s []string
-	for _, v := range []string{c.TelegramToken, c.TelegramWebhookSecret} {
+	for _, v := range []string{c.TelegramToken, c.TelegramWebhookSecret, c.SlackAppToken, c.SlackBotToken, c.SlackSigningSecret} {
 		if v != "" {
 			s = append(s, v)
 		}
@@ -315,6 +355,44 @@ func (c *Config) set(key, v string) error {
 		return setDuration(&c.SLANormalResolve, v)
 	case keyHolidaysFile:
 		c.HolidaysFile = v
+	case keySlackAppToken:
+		if v != "" && !strings.HasPrefix(v, "xapp-") {
+			return errors.New("want an app-level token starting with xapp- (Basic Information > App-Level Tokens, scope connections:write)")
+		}
+		c.SlackAppToken = v
+	case keySlackBotToken:
+		if v != "" && !strings.HasPrefix(v, "xoxb-") {
+			return errors.New("want a bot token starting with xoxb- (OAuth & Permissions > Bot User OAuth Token)")
+		}
+		c.SlackBotToken = v
+	case keySlackSigningSecret:
+		c.SlackSigningSecret = v
+	case keySlackAPIURL:
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an http(s) URL", v)
+		}
+		c.SlackAPIURL = strings.TrimRight(v, "/") + "/" // slack-go appends the method name directly
+	case keySlackTriage:
+		if v != "" && !slackID(v, "CG") {
+			return fmt.Errorf("%q: want a channel ID such as C0123ABCD (channel details, at the bottom), not its name", v)
+		}
+		c.SlackTriage = v
+	case keySlackOnCall:
+		if v != "" && !slackID(v, "UW") {
+			return fmt.Errorf("%q: want a member ID such as U0123ABCD (profile > ⋮ > Copy member ID)", v)
+		}
+		c.SlackOnCall = v
+	case keySlackStaffGroup:
+		if v != "" && !slackID(v, "S") {
+			return fmt.Errorf("%q: want a user group ID such as S0123ABCD", v)
+		}
+		c.SlackStaffGroup = v
+	case keySlackLang:
+		if v != "vi" && v != "en" {
+			return fmt.Errorf("%q: want vi or en", v)
+		}
+		c.SlackLang = v
 	}
 	return nil
 }
@@ -328,8 +406,31 @@ func setDuration(d *time.Duration, v string) error {
 	return nil
 }
 
+// slackID reports whether v looks like a Slack ID starting with one of
+// prefixes: upper-case letters and digits.
+func slackID(v, prefixes string) bool {
+	if len(v) < 3 || !strings.ContainsRune(prefixes, rune(v[0])) {
+		return false
+	}
+	for _, r := range v {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
 // validate checks the rules that span several keys.
 func (c Config) validate() error {
+	slackSet := c.SlackBotToken != "" || c.SlackAppToken != "" || c.SlackSigningSecret != ""
+	switch {
+	case slackSet && c.SlackBotToken == "":
+		return fmt.Errorf("%w: Slack needs %s (xoxb-) besides %s or %s", ErrConfig, keySlackBotToken, keySlackAppToken, keySlackSigningSecret)
+	case slackSet && c.SlackAppToken == "" && c.SlackSigningSecret == "":
+		return fmt.Errorf("%w: Slack needs %s (Socket Mode, no public URL) or %s (Events API over HTTP)", ErrConfig, keySlackAppToken, keySlackSigningSecret)
+	case slackSet && c.SlackTriage == "":
+		return fmt.Errorf("%w: Slack needs %s: the channel ID where new tickets are posted", ErrConfig, keySlackTriage)
+	}
 	if c.TelegramMode == modeWebhook && c.TelegramToken != "" && c.TelegramWebhookSecret == "" {
 		return fmt.Errorf("%w: %s=webhook needs %s (or %s_FILE): Telegram sends it with every update so forged updates are refused",
 			ErrConfig, keyTelegramMode, keyWebhookSecret, keyWebhookSecret)

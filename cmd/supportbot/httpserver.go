@@ -89,7 +89,7 @@ func (r *readiness) report() (ok bool, lines []string) {
 // (200 when every readiness check passes, else 503 naming the failing
 // ones), /metrics (Prometheus text format) and, when webhook is not nil,
 // /telegram/webhook.
-func newHTTPHandler(ready *readiness, metrics promWriter, webhook http.Handler, log *slog.Logger) http.Handler {
+func newHTTPHandler(ready *readiness, metrics promWriter, routes map[string]http.Handler, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -112,8 +112,8 @@ func newHTTPHandler(ready *readiness, metrics promWriter, webhook http.Handler, 
 			log.Warn("write metrics", "err", err)
 		}
 	})
-	if webhook != nil {
-		mux.Handle("POST /telegram/webhook", webhook)
+	for pattern, h := range routes {
+		mux.Handle(pattern, h) // the channels' webhooks: /telegram/webhook, /slack/…
 	}
 	return mux
 }

@@ -53,7 +53,7 @@ func TestHTTPEndpoints(t *testing.T) {
 	setPoller := ready.flag("poller", "not running")
 	var webhookHit atomic.Bool
 	wh := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { webhookHit.Store(true) })
-	base := startHTTP(t, newHTTPHandler(&ready, fakeMetrics("supportbot_messages_in_total{channel=\"telegram\"} 3\n"), wh, slog.New(slog.DiscardHandler)))
+	base := startHTTP(t, newHTTPHandler(&ready, fakeMetrics("supportbot_messages_in_total{channel=\"telegram\"} 3\n"), map[string]http.Handler{"POST /telegram/webhook": wh}, slog.New(slog.DiscardHandler)))
 
 	if code, body := get(t, base+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz = %d %q", code, body)

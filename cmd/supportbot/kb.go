@@ -95,8 +95,10 @@ Importing again is idempotent. A running bot uses the new files from its next st
 func kbStatsCommand() *command {
 	return &command{
 		name: "kb stats", args: "[--json]",
-		vi: "Thống kê cơ sở tri thức: số mục theo ngôn ngữ, chủ đề, văn bản; tệp lỗi",
-		en: "Knowledge base statistics: entries by language, topic, document; files in error",
+		vi:     "Thống kê cơ sở tri thức: số mục theo ngôn ngữ, chủ đề, văn bản; tệp lỗi; mục sắp hết hiệu lực hoặc đến hạn rà soát",
+		en:     "Knowledge base statistics: entries by language, topic, document; files in error; entries expiring or due for review",
+		viLong: "Liệt kê các mục có ngày hết hiệu lực (expires) hoặc ngày rà soát (review, mặc định reviewed + 180 ngày) trong 90 ngày tới, kể cả đã quá hạn, để cán bộ kiểm tra lại kịp thời.",
+		enLong: "Lists the entries whose expiry (expires) or review date (review, by default reviewed + 180 days) falls within the next 90 days, overdue ones included, so staff re-check them in time.",
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			asJSON := fs.Bool("json", false, a.tr("in JSON", "print JSON"))
 			return func(ctx context.Context, args []string) error {
@@ -113,8 +115,12 @@ func kbStatsCommand() *command {
 				}
 				defer closeIx()
 				st := ix.Stats()
+				due := ix.DueWithin(a.now(), dueHorizon)
 				if *asJSON {
-					return writeJSON(a.stdout, st)
+					return writeJSON(a.stdout, struct {
+						knowledge.Stats
+						Due []knowledge.Due `json:"due_within_90_days"`
+					}{st, append([]knowledge.Due{}, due...)})
 				}
 				src := cfg.KBDir
 				if src == "" {
@@ -135,6 +141,7 @@ func kbStatsCommand() *command {
 				writeCounts(a.stdout, a.tr("Theo ngôn ngữ", "By language"), st.ByLang)
 				writeCounts(a.stdout, a.tr("Theo chủ đề", "By topic"), st.ByTopic)
 				writeCounts(a.stdout, a.tr("Theo văn bản", "By document"), st.ByDocument)
+				writeDue(a, due)
 				for _, le := range ix.LoadErrors() {
 					fmt.Fprintf(a.stderr, "supportbot: %s\n", kbErrorText(a, le))
 				}
@@ -142,6 +149,20 @@ func kbStatsCommand() *command {
 			}
 		},
 	}
+}
+
+// dueHorizon is how far ahead `kb stats` looks for expiries and reviews.
+const dueHorizon = 90 * 24 * time.Hour
+
+// writeDue lists the entries to re-check, soonest first.
+func writeDue(a *app, due []knowledge.Due) {
+	fmt.Fprintf(a.stdout, "\n%s: %d\n", a.tr("Hết hiệu lực hoặc đến hạn rà soát trong 90 ngày", "Expiring or due for review within 90 days"), len(due))
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	for _, d := range due {
+		reason := map[string]string{"expires": a.tr("hết hiệu lực", "expires"), "review": a.tr("rà soát", "review")}[d.Reason]
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", d.Date.Format(time.DateOnly), reason, d.ID, d.Path)
+	}
+	tw.Flush()
 }
 
 // writeCounts prints a map as an indented list, largest first.
@@ -261,22 +282,37 @@ func writeSearch(a *app, w io.Writer, res knowledge.Result) {
 
 func kbEvalCommand() *command {
 	return &command{
-		name: "kb eval", args: "--dataset DIR [--strip-tones] [--stock] [--json]",
-		vi:     "Đo chất lượng tìm kiếm trên bộ dữ liệu BEIR (corpus.jsonl, queries.jsonl, qrels.tsv)",
-		en:     "Measure search quality on a BEIR dataset (corpus.jsonl, queries.jsonl, qrels.tsv)",
-		viLong: "Dùng đúng bộ phân tích và đường tìm kiếm của bot, trên chỉ mục tạm trong bộ nhớ. JSON: docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.",
-		enLong: "Uses exactly the bot's analyzer and search path, on a temporary in-memory index. JSON: docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.",
+		name: "kb eval", args: "--dataset DIR [--strip-tones] [--stock] [--json] | --questions FILE [--json]",
+		vi: "Đo chất lượng tìm kiếm trên bộ dữ liệu BEIR, hoặc trên bộ câu hỏi của cán bộ",
+		en: "Measure search quality on a BEIR dataset, or on an officer question set",
+		viLong: `Dùng đúng bộ phân tích và đường tìm kiếm của bot, trên chỉ mục tạm trong bộ nhớ.
+--dataset: JSON docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.
+--questions: tệp JSON Lines {"q","lang","must":[...]} hoặc {"q","out":true}, hỏi trên cơ sở tri thức của bot
+(` + keyKBDir + ` hoặc kho nhúng sẵn) như bot hỏi; báo tỉ lệ có trong 3 mục đầu, mục đầu hiện câu trả lời,
+được đánh dấu answer, câu ngoài phạm vi không bị nhận, và các câu trượt.`,
+		enLong: `Uses exactly the bot's analyzer and search path, on a temporary in-memory index.
+--dataset: JSON docs, queries, recall_at_1/5/10, mrr_at_10, ndcg_at_10, latency_p50_ms, latency_p99_ms, index_seconds.
+--questions: a JSON Lines file of {"q","lang","must":[...]} or {"q","out":true}, asked of the bot's knowledge
+base (` + keyKBDir + ` or the embedded corpus) as the bot asks; reports the shares found in the top 3, whose
+first hit shows the answer, marked answer, out-of-scope not claimed, and the misses.`,
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
-			dataset := fs.String("dataset", "", a.tr("`THƯ_MỤC` bộ dữ liệu BEIR (bắt buộc)", "BEIR dataset `DIR` (required)"))
+			dataset := fs.String("dataset", "", a.tr("`THƯ_MỤC` bộ dữ liệu BEIR", "BEIR dataset `DIR`"))
+			questions := fs.String("questions", "", a.tr("`TỆP` bộ câu hỏi của cán bộ (JSON Lines)", "officer question set `FILE` (JSON Lines)"))
 			strip := fs.Bool("strip-tones", false, a.tr("bỏ dấu thanh khỏi câu hỏi, như cán bộ gõ không dấu", "remove tone marks from the questions, as officers type without them"))
 			stock := fs.Bool("stock", false, a.tr("đo bleve nguyên bản (bộ phân tích chuẩn) để so sánh", "measure stock bleve (standard analyzer) for comparison"))
 			asJSON := fs.Bool("json", false, a.tr("in một đối tượng JSON trên một dòng", "print one JSON object on one line"))
 			return func(ctx context.Context, args []string) error {
-				if *dataset == "" {
-					return &usageError{cmd: kbEvalCommand(), msg: a.tr("cần --dataset DIR", "want --dataset DIR")}
+				if (*dataset == "") == (*questions == "") {
+					return &usageError{cmd: kbEvalCommand(), msg: a.tr("cần đúng một trong --dataset DIR, --questions FILE", "want exactly one of --dataset DIR, --questions FILE")}
 				}
 				if len(args) > 0 {
 					return &usageError{cmd: kbEvalCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
+				}
+				if *questions != "" {
+					if *strip || *stock {
+						return &usageError{cmd: kbEvalCommand(), msg: a.tr("--strip-tones và --stock chỉ dùng với --dataset", "--strip-tones and --stock go with --dataset only")}
+					}
+					return evalQuestions(ctx, a, *questions, *asJSON)
 				}
 				ds, err := knowledge.LoadBEIR(*dataset)
 				if err != nil {
@@ -300,4 +336,52 @@ func kbEvalCommand() *command {
 			}
 		},
 	}
+}
+
+// evalQuestions runs an officer question set against the bot's knowledge
+// files, on a memory-only index (same analyzer, same search), so it never
+// waits for a running bot's lock.
+func evalQuestions(ctx context.Context, a *app, path string, asJSON bool) error {
+	qs, err := knowledge.LoadQuestions(path)
+	if err != nil {
+		return err
+	}
+	cfg, err := a.config()
+	if err != nil {
+		return err
+	}
+	files, err := kbFS(cfg)
+	if err != nil {
+		return err
+	}
+	ix, err := knowledge.NewMemIndexFS(files)
+	if err != nil {
+		return fmt.Errorf("knowledge index: %w", err)
+	}
+	defer ix.Close()
+	rep, err := knowledge.EvalQuestions(ctx, ix, qs)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return newCompactJSON(a.stdout).Encode(rep)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\t%d\n%s\t%d\n", a.tr("câu trong phạm vi", "in-scope questions"), rep.InScope, a.tr("câu ngoài phạm vi", "out-of-scope questions"), rep.OutOfScope)
+	fmt.Fprintf(tw, "%s\t%.1f%%\n", a.tr("có trong 3 mục đầu", "found in the top 3"), 100*rep.Top3)
+	fmt.Fprintf(tw, "%s\t%.1f%%\n", a.tr("mục đầu hiện câu trả lời", "first hit shows the answer"), 100*rep.FirstShows)
+	fmt.Fprintf(tw, "%s\t%.1f%% (%s %.1f%%)\n", a.tr("đánh dấu answer", "marked answer"), 100*rep.Answer, a.tr("đúng", "right"), 100*rep.AnswerRight)
+	fmt.Fprintf(tw, "%s\t%.1f%%\n", a.tr("ngoài phạm vi không bị nhận", "out-of-scope not claimed"), 100*rep.OutUnclaimed)
+	fmt.Fprintf(tw, "latency p50 / p99\t%.2f / %.2f ms\n", rep.LatencyP50MS, rep.LatencyP99MS)
+	tw.Flush()
+	if len(rep.Misses) > 0 {
+		fmt.Fprintf(a.stdout, "\n%s:\n", a.tr("Câu trượt", "Misses"))
+	}
+	for _, m := range rep.Misses {
+		fmt.Fprintf(a.stdout, "- [%s, %s] %s → %s\n", m.Why, m.Verdict, m.Q, strings.Join(m.Hits, ", "))
+		if m.Snippet != "" {
+			fmt.Fprintf(a.stdout, "    %s\n", oneLine(m.Snippet, 200))
+		}
+	}
+	return nil
 }

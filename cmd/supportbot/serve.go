@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
+	"github.com/mostvn/supportbot/bot/slack"
 	"github.com/mostvn/supportbot/bot/telegram"
 )
 
@@ -23,14 +25,16 @@ const getMeTimeout = 10 * time.Second
 func serveCommand() *command {
 	return &command{
 		name: "serve",
-		vi:   "Chạy bot: các kênh đã cấu hình (Telegram), HTTP /healthz /readyz /metrics",
-		en:   "Run the bot: every configured channel (Telegram), HTTP /healthz /readyz /metrics",
-		viLong: `Cần ` + keyTelegramToken + ` (hoặc ` + keyTelegramToken + `_FILE). Mặc định nhận tin bằng long polling
-(không cần địa chỉ công khai); ` + keyTelegramMode + `=webhook nhận tại /telegram/webhook trên ` + keyHTTPAddr + `.
+		vi:   "Chạy bot: các kênh đã cấu hình (Telegram, Slack), HTTP /healthz /readyz /metrics",
+		en:   "Run the bot: every configured channel (Telegram, Slack), HTTP /healthz /readyz /metrics",
+		viLong: `Cần ` + keyTelegramToken + ` (cán bộ địa phương) và/hoặc ` + keySlackBotToken + ` (cán bộ Bộ); mỗi khoá bí mật cũng đọc được từ tệp KEY_FILE.
+Telegram: mặc định nhận tin bằng long polling (không cần địa chỉ công khai); ` + keyTelegramMode + `=webhook nhận tại /telegram/webhook trên ` + keyHTTPAddr + `.
+Slack: Socket Mode với ` + keySlackAppToken + `; hoặc HTTP (/slack/events, /slack/interactive, /slack/commands) với ` + keySlackSigningSecret + `.
 SIGHUP đọc lại các tệp tri thức mà không dừng bot. SIGINT/SIGTERM dừng gọn: việc đang làm xong hoặc nằm lại trong hộp thư đến/đi (bbolt) và tiếp tục ở lần chạy sau.
 Chỉ một tiến trình được dùng một thư mục dữ liệu.`,
-		enLong: `Needs ` + keyTelegramToken + ` (or ` + keyTelegramToken + `_FILE). Receives by long polling by default
-(no public URL needed); ` + keyTelegramMode + `=webhook receives on /telegram/webhook at ` + keyHTTPAddr + `.
+		enLong: `Needs ` + keyTelegramToken + ` (officers) and/or ` + keySlackBotToken + ` (ministry staff); every secret may also come from a KEY_FILE.
+Telegram: long polling by default (no public URL needed); ` + keyTelegramMode + `=webhook receives on /telegram/webhook at ` + keyHTTPAddr + `.
+Slack: Socket Mode with ` + keySlackAppToken + `; or HTTP (/slack/events, /slack/interactive, /slack/commands) with ` + keySlackSigningSecret + `.
 SIGHUP re-reads the knowledge files without a stop. SIGINT/SIGTERM stop cleanly: work in flight finishes or stays in the inbox/outbox (bbolt) and resumes at the next start.
 Only one process may use a data directory.`,
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
@@ -42,10 +46,10 @@ Only one process may use a data directory.`,
 				if err != nil {
 					return err
 				}
-				if !cfg.TelegramEnabled() {
+				if !cfg.TelegramEnabled() && !cfg.SlackEnabled() {
 					return fmt.Errorf("%s", a.tr(
-						"chưa cấu hình kênh nào: đặt "+keyTelegramToken+" (hoặc dùng `supportbot console`)",
-						"no channel configured: set "+keyTelegramToken+" (or use `supportbot console`)"))
+						"chưa cấu hình kênh nào: đặt "+keyTelegramToken+" hoặc "+keySlackBotToken+" (hoặc dùng `supportbot console`)",
+						"no channel configured: set "+keyTelegramToken+" or "+keySlackBotToken+" (or use `supportbot console`)"))
 				}
 				return serve(ctx, a, cfg)
 			}
@@ -53,11 +57,18 @@ Only one process may use a data directory.`,
 	}
 }
 
-// serve runs the bot until ctx ends or a part fails.
+// serve runs the bot until ctx ends or a part fails: Telegram, Slack or
+// both, whichever is configured.
 func serve(ctx context.Context, a *app, cfg Config) error {
 	log := a.logger(cfg, cfg.LogLevel)
-	log.Info("starting", "version", version, "data_dir", cfg.DataDir, "telegram_mode", cfg.TelegramMode, "api", cfg.TelegramAPIURL)
-	w, err := wireBot(a, cfg, log, func() string { return telegramUsername(ctx, cfg, log) })
+	log.Info("starting", "version", version, "data_dir", cfg.DataDir,
+		"telegram", cfg.TelegramEnabled(), "telegram_mode", cfg.TelegramMode,
+		"slack", cfg.SlackEnabled(), "slack_socket_mode", cfg.SlackSocketMode())
+	var username func() string
+	if cfg.TelegramEnabled() {
+		username = func() string { return telegramUsername(ctx, cfg, log) }
+	}
+	w, err := wireBot(a, cfg, log, username)
 	if err != nil {
 		return lockedHint(a, err)
 	}
@@ -67,17 +78,57 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 		}
 	}()
 
-	sender, err := telegram.NewSender(cfg.TelegramToken, cfg.TelegramAPIURL, telegram.SenderOptions{Logger: log.With("part", "telegram")})
+	// Each channel forwards the files the other holds: a photo an officer
+	// sent on Telegram goes into the ticket's Slack thread, and back.
+	fetchers := outbox.Fetchers{}
+	g := &runGroup{log: log}
+	routes := map[string]http.Handler{}
+	if cfg.TelegramEnabled() {
+		if err := addTelegram(g, w, cfg, fetchers, routes); err != nil {
+			return err
+		}
+	}
+	if cfg.SlackEnabled() {
+		if err := addSlack(g, w, cfg, fetchers, routes); err != nil {
+			return err
+		}
+	}
+	srv, err := newHTTPServer(cfg.HTTPAddr, newHTTPHandler(w.ready, w.metrics, routes, log), log)
+	if err != nil {
+		return err
+	}
+	g.add("http", srv.run)
+	w.addCore(g)
+	w.addAdmin(g)
+	g.add("knowledge reload", w.reloadOnHangup)
+
+	err = g.run(ctx)
+	if err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// addTelegram registers Telegram's sender and adds its receiver (poller or
+// webhook route) and the command menu to g.
+func addTelegram(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, routes map[string]http.Handler) error {
+	log := w.log
+	fetcher, err := telegram.NewFetcher(cfg.TelegramToken, cfg.TelegramAPIURL, telegram.FetcherOptions{})
+	if err != nil {
+		return err
+	}
+	fetchers[bot.Telegram] = fetcher
+	sender, err := telegram.NewSender(cfg.TelegramToken, cfg.TelegramAPIURL, telegram.SenderOptions{
+		Logger: log.With("part", "telegram"), Fetchers: fetchers})
 	if err != nil {
 		return err
 	}
 	w.outbox.Register(bot.Telegram, sender, sender.Limits())
 
-	g := &runGroup{log: log}
-	var webhook http.Handler
 	switch cfg.TelegramMode {
 	case modeWebhook:
-		webhook = telegram.NewWebhookHandler(cfg.TelegramWebhookSecret, w.inbox)
+		routes["POST /telegram/webhook"] = telegram.NewWebhookHandler(cfg.TelegramWebhookSecret, w.inbox)
 		hookUp := w.ready.flag("telegram webhook", "not registered with Telegram")
 		if cfg.TelegramWebhookURL == "" {
 			// The operator registers it; nothing here can check.
@@ -100,7 +151,7 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 		poller, err := telegram.NewPoller(cfg.TelegramToken, cfg.TelegramAPIURL, w.inbox, telegram.PollerOptions{
 			Logger:  log.With("part", "poller"),
 			Metrics: w.metrics,
-			Now:     a.now,
+			Now:     w.now,
 		})
 		if err != nil {
 			return err
@@ -112,22 +163,54 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 			return poller.Run(ctx)
 		})
 	}
-	srv, err := newHTTPServer(cfg.HTTPAddr, newHTTPHandler(w.ready, w.metrics, webhook, log), log)
-	if err != nil {
-		return err
-	}
-	g.add("http", srv.run)
 	// A slow or unreachable Telegram delays only the menu, not the bot.
 	g.add("telegram menu", waitThen(func(ctx context.Context) { publishMenu(ctx, w, cfg) }))
-	w.addCore(g)
-	w.addAdmin(g)
-	g.add("knowledge reload", w.reloadOnHangup)
+	return nil
+}
 
-	err = g.run(ctx)
+// addSlack registers Slack's sender and adds its receiver to g: Socket
+// Mode with an app token, else the HTTP routes checked with the signing
+// secret.
+func addSlack(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, routes map[string]http.Handler) error {
+	log := w.log.With("part", "slack")
+	fetcher, err := slack.NewFetcher(cfg.SlackBotToken, cfg.SlackAPIURL, nil)
 	if err != nil {
 		return err
 	}
-	log.Info("stopped")
+	fetchers[bot.Slack] = fetcher
+	sender, err := slack.NewSender(cfg.SlackBotToken, slack.SenderOptions{
+		APIURL: cfg.SlackAPIURL, Fetchers: fetchers, Lang: cfg.SlackLang, Logger: log})
+	if err != nil {
+		return err
+	}
+	w.outbox.Register(bot.Slack, sender, sender.Limits())
+	recv, err := slack.NewReceiver(cfg.SlackBotToken, w.inbox, slack.ReceiverOptions{
+		AppToken:      cfg.SlackAppToken,
+		SigningSecret: cfg.SlackSigningSecret,
+		APIURL:        cfg.SlackAPIURL,
+		StaffGroup:    cfg.SlackStaffGroup,
+		TriageChannel: cfg.SlackTriage,
+		Validate:      bot.ValidateView,
+		Lang:          cfg.SlackLang,
+		Now:           w.now,
+		Logger:        log,
+		Metrics:       w.metrics,
+	})
+	if err != nil {
+		return err
+	}
+	if !cfg.SlackSocketMode() {
+		h := recv.Handler()
+		for _, p := range []string{"POST /slack/events", "POST /slack/interactive", "POST /slack/commands"} {
+			routes[p] = h
+		}
+	}
+	up := w.ready.flag("slack", "not connected")
+	g.add("slack", func(ctx context.Context) error {
+		up(true)
+		defer up(false)
+		return recv.Run(ctx)
+	})
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/tickets"
 	bolt "go.etcd.io/bbolt"
@@ -26,9 +27,10 @@ type wiring struct {
 	store   *tickets.Store
 	metrics *bot.Metrics
 	inbox   *bot.Inbox
-	outbox  *bot.Outbox
+	outbox  *outbox.Outbox
 	router  *bot.Router
 	ready   *readiness
+	now     func() time.Time // the app's clock (tests replace it)
 }
 
 // writableKBDir returns the configured knowledge folder for commands that
@@ -78,7 +80,7 @@ func wire(a *app, cfg Config, log *slog.Logger) (*wiring, error) {
 // still fails at once, without waiting for Telegram), and its answer
 // becomes RouterOptions.BotUsername; "" keeps wire's behaviour.
 func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_ *wiring, err error) {
-	w := &wiring{cfg: cfg, log: log, ready: &readiness{}, metrics: bot.NewMetrics()}
+	w := &wiring{cfg: cfg, log: log, ready: &readiness{}, metrics: bot.NewMetrics(), now: a.now}
 	defer func() {
 		if err != nil {
 			w.close()
@@ -113,7 +115,7 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	}
 	// The router is made after the outbox, which needs its hooks: the
 	// closures read w.router when an item is sent, by then it is set.
-	w.outbox, err = bot.NewOutbox(w.db, bot.OutboxOptions{
+	w.outbox, err = outbox.New(w.db, outbox.Options{
 		Now:     a.now,
 		Metrics: w.metrics,
 		Logger:  log.With("part", "outbox"),
@@ -137,6 +139,7 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 		Metrics:     w.metrics,
 		Logger:      log.With("part", "router"),
 		BotUsername: username,
+		Staff:       staffOptions(cfg),
 	})
 	if err != nil {
 		return nil, err
@@ -188,4 +191,14 @@ func waitThen(fn func(ctx context.Context)) func(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
+}
+
+// staffOptions is where staff work tickets: the Slack triage channel when
+// Slack is configured, else nowhere (tickets are worked from the command
+// line). A console beside the same data directory posts nothing to Slack.
+func staffOptions(cfg Config) bot.StaffOptions {
+	if !cfg.SlackEnabled() {
+		return bot.StaffOptions{}
+	}
+	return bot.StaffOptions{Channel: bot.Slack, Triage: cfg.SlackTriage, OnCall: cfg.SlackOnCall, Lang: cfg.SlackLang, KnowledgeDir: cfg.KBDir}
 }

@@ -167,6 +167,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, f map[string]string) {
 		At:        now,
 	}
 	s.sent = append(s.sent, m)
+	s.texts[msgKey{chatID, m.MessageID}] = text + "\x00" + f["reply_markup"]
 	s.notifyLocked()
 	bu := BotUser
 	res := &models.Message{ID: m.MessageID, From: &bu, Date: int(now.Unix()), Chat: chatOf(chatID, chatID, ""), Text: plain}

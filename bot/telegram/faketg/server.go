@@ -69,7 +69,12 @@ type Server struct {
 	sent        []Sent
 	answers     []Answer
 	edits       []Edit
-	callbacks   map[string]bool // callback query ids issued and not yet answered
+	textEdits   []TextEdit
+	texts       map[msgKey]string // (chat, message_id) → text and markup now shown, for "not modified"
+	docs        []Document
+	files       map[string]*file // file_id → file, for getFile
+	filePaths   map[string]*file // file_path → file, for downloads
+	callbacks   map[string]bool  // callback query ids issued and not yet answered
 	commands    map[string][]models.BotCommand
 	webhook     string
 	secret      string
@@ -115,6 +120,9 @@ func New(opts Options) *Server {
 		blocked:    map[int64]bool{},
 		lim:        newLimiter(),
 		limitedBy:  map[string]int{},
+		texts:      map[msgKey]string{},
+		files:      map[string]*file{},
+		filePaths:  map[string]*file{},
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -208,6 +216,10 @@ func (s *Server) Commands(lang string) []models.BotCommand {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		s.download(w, r, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, method, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 || method == "" {
@@ -241,6 +253,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.answerCallback(w, fields)
 	case "editmessagereplymarkup":
 		s.editMarkup(w, fields)
+	case "editmessagetext":
+		s.editText(w, fields)
+	case "senddocument":
+		s.sendDocument(w, r, fields)
+	case "getfile":
+		s.getFile(w, fields)
 	case "setmycommands":
 		s.setCommands(w, fields)
 	case "getme":

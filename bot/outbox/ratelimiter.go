@@ -1,0 +1,234 @@
+package outbox
+
+import (
+	"sync"
+	"time"
+)
+
+// RateLimiter enforces one channel's Limits. Each limit is a sliding window
+// ("at most n sends in any window w"): for the per-chat limit (n = 1) that
+// is GCRA with no burst; for the group and global limits it is exact where
+// a token bucket of n tokens would let up to 2n−1 messages through in one
+// window and earn a 429.
+//
+// It is conservative by construction. The server counts a message when the
+// request arrives, which we never see: we only know that it arrives after
+// the send starts and before the send completes. So a send takes a Slot when
+// it starts (Reserve), and the Slot is dated by when the send completes
+// (Slot.Done), an upper bound of the server's arrival time; while in flight
+// it counts as arriving at any time from now on. A new send may start only
+// when at most n−1 earlier sends could arrive within w of it: the n-th most
+// recent completion plus w (plus Margin). Hence, whatever the network's
+// jitter, no window on the server ever holds more than n arrivals: the 31st
+// send goes only a second after the 1st completed, and never while 30 are
+// in flight.
+//
+// The clock is the caller's: every method takes a time, so tests drive it
+// with a fake clock. A RateLimiter and its Slots are safe for concurrent
+// use.
+type RateLimiter struct {
+	l Limits
+
+	mu      sync.Mutex         // guards the fields below and every Slot's fields
+	chats   map[string]*rlChat // per chat id; pruned once idle for longer than every window
+	global  rlLog
+	updates rlLog // KindUpdate over the channel, when Limits.UpdatesPerMinute is set
+	calls   int   // Reserve calls since the last prune
+}
+
+// Slot is one send counted by a RateLimiter, from Reserve until Done.
+type Slot struct {
+	rl   *RateLimiter
+	at   time.Time // when the send completed; valid once done
+	done bool      // false: in flight, it may arrive at any time from now on
+}
+
+// Done dates the slot's send by t, when it completed (whether it succeeded
+// or failed: a refused request may still have been counted). Until Done is
+// called the slot holds its place in every window, so every Slot must be
+// done. Later calls are ignored.
+func (s *Slot) Done(t time.Time) {
+	if s == nil {
+		return
+	}
+	s.rl.mu.Lock()
+	defer s.rl.mu.Unlock()
+	if !s.done {
+		s.at, s.done = t, true
+	}
+}
+
+// rlChat is what the limiter remembers about one chat.
+type rlChat struct {
+	chat  rlLog // the last send (n = 1)
+	group rlLog // the last PerGroupPerMinute sends, for group chats
+}
+
+// rlLog holds, for one limit of n sends, the n latest sends by completion
+// (in-flight ones counting as latest), in no particular order.
+type rlLog []*Slot
+
+// next returns the earliest time at which one more send may start and keep
+// at most n arrivals in any window w, given the log: the n-th latest
+// completion plus w, an in-flight send counting as the latest of all. When
+// all n are in flight, at is only a lower bound (they complete at now or
+// later). The caller holds the limiter's mu.
+func (s rlLog) next(n int, w time.Duration, now time.Time) (at time.Time) {
+	if n <= 0 || len(s) < n {
+		return now
+	}
+	first, ok := s.earliest() // s holds n slots: the earliest done is the n-th latest
+	if !ok {
+		return now.Add(w)
+	}
+	return rlLater(now, s[first].at.Add(w))
+}
+
+// earliest returns the index of the done slot with the earliest
+// completion, and false if every slot is in flight. The caller holds the
+// limiter's mu.
+func (s rlLog) earliest() (int, bool) {
+	first := -1
+	for i, sl := range s {
+		if sl.done && (first < 0 || sl.at.Before(s[first].at)) {
+			first = i
+		}
+	}
+	return first, first >= 0
+}
+
+// add records the in-flight slot sl, keeping the n latest: when the log is
+// full it replaces the earliest done slot, which next found to have left
+// the window. The caller holds the limiter's mu.
+func (s *rlLog) add(n int, sl *Slot) {
+	if n <= 0 {
+		return
+	}
+	if len(*s) < n {
+		*s = append(*s, sl)
+		return
+	}
+	if i, ok := s.earliest(); ok {
+		(*s)[i] = sl
+	}
+}
+
+// last returns the latest completion in the log, and false if a send is in
+// flight. The caller holds the limiter's mu.
+func (s rlLog) last() (time.Time, bool) {
+	var t time.Time
+	for _, sl := range s {
+		if !sl.done {
+			return time.Time{}, false
+		}
+		t = rlLater(t, sl.at)
+	}
+	return t, true
+}
+
+// rlPruneEvery is how many Reserve calls pass between two sweeps of idle chats.
+const rlPruneEvery = 4096
+
+// NewRateLimiter returns a limiter for l.
+func NewRateLimiter(l Limits) *RateLimiter {
+	return &RateLimiter{l: l, chats: make(map[string]*rlChat)}
+}
+
+// Reserve reports whether a message to chatID may start at now. If it may,
+// it returns the send's Slot: the caller sends the message, then calls
+// Slot.Done with the time the send completed (or, if it does not send after
+// all, with now). If not, slot is nil and at is the earliest time at which
+// it may be asked again; nothing is counted. With no limit to keep the slot
+// is still returned, and Done is cheap.
+func (rl *RateLimiter) Reserve(chatID string, now time.Time) (slot *Slot, at time.Time) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+
+	l := rl.l
+	group := l.PerGroupPerMinute > 0 && l.IsGroup != nil && l.IsGroup(chatID)
+	cs := rl.chats[chatID]
+
+	at = now
+	if l.GlobalPerSecond > 0 {
+		at = rlLater(at, rl.global.next(l.GlobalPerSecond, time.Second+l.Margin, now))
+	}
+	if cs != nil && l.PerChat > 0 {
+		at = rlLater(at, cs.chat.next(1, l.PerChat+l.Margin, now))
+	}
+	if cs != nil && group {
+		at = rlLater(at, cs.group.next(l.PerGroupPerMinute, time.Minute+l.Margin, now))
+	}
+	if at.After(now) {
+		return nil, at
+	}
+
+	slot = &Slot{rl: rl}
+	if l.PerChat > 0 || group {
+		if cs == nil {
+			cs = &rlChat{}
+			rl.chats[chatID] = cs
+		}
+		if l.PerChat > 0 {
+			cs.chat.add(1, slot)
+		}
+		if group {
+			cs.group.add(l.PerGroupPerMinute, slot)
+		}
+	}
+	rl.global.add(l.GlobalPerSecond, slot)
+
+	if rl.calls++; rl.calls >= rlPruneEvery {
+		rl.calls = 0
+		rl.prune(now)
+	}
+	return slot, now
+}
+
+// ReserveUpdate is Reserve for an edit of a sent message on a channel
+// whose edits have a limit of their own (Limits.UpdatesPerMinute, Slack's
+// chat.update): it counts against that window over the whole channel and
+// against GlobalPerSecond, not against any chat's limits. With
+// UpdatesPerMinute 0 it limits only by GlobalPerSecond.
+func (rl *RateLimiter) ReserveUpdate(now time.Time) (slot *Slot, at time.Time) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	l := rl.l
+	at = now
+	if l.GlobalPerSecond > 0 {
+		at = rlLater(at, rl.global.next(l.GlobalPerSecond, time.Second+l.Margin, now))
+	}
+	if l.UpdatesPerMinute > 0 {
+		at = rlLater(at, rl.updates.next(l.UpdatesPerMinute, time.Minute+l.Margin, now))
+	}
+	if at.After(now) {
+		return nil, at
+	}
+	slot = &Slot{rl: rl}
+	rl.global.add(l.GlobalPerSecond, slot)
+	rl.updates.add(l.UpdatesPerMinute, slot)
+	return slot, now
+}
+
+// prune forgets chats whose last send completed longer ago than every
+// window, so a long-running process does not remember every chat it ever
+// wrote to. A chat with a send in flight is kept. The caller holds rl.mu.
+func (rl *RateLimiter) prune(now time.Time) {
+	keep := rl.l.PerChat + rl.l.Margin
+	if rl.l.PerGroupPerMinute > 0 {
+		keep = max(keep, time.Minute+rl.l.Margin)
+	}
+	for id, cs := range rl.chats {
+		c, ok1 := cs.chat.last()
+		g, ok2 := cs.group.last()
+		if ok1 && ok2 && now.Sub(rlLater(c, g)) > keep {
+			delete(rl.chats, id)
+		}
+	}
+}
+
+func rlLater(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
