@@ -57,7 +57,7 @@ var bucketRetention = []byte("bot_retention") // "since" -> 8-byte big-endian un
 var keySince = []byte("since")
 
 // pruneStats counts what one pruning run deleted.
-type pruneStats struct{ seen, questions, links, failed int }
+type pruneStats struct{ seen, questions, links, failed, outbox int }
 
 // pruneLoop prunes once at once, then every r.pruneEvery, until ctx is
 // done. A failed run is logged and tried again at the next tick.
@@ -75,7 +75,7 @@ func (r *Router) pruneLoop(ctx context.Context) {
 		case err != nil:
 			r.log.Error("pruning failed; trying again later", "err", err)
 		case st != pruneStats{}:
-			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed)
+			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed, "dead_letters_and_refs", st.outbox)
 		}
 		if r.onPruned != nil {
 			r.onPruned(err)
@@ -163,6 +163,12 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 	}, dropFailedTx)
 	if err != nil {
 		return st, fmt.Errorf("bot: prune failed entries: %w", err)
+	}
+
+	// The outbox's own bookkeeping (dead letters, the ids of sent
+	// messages under their refs) ages on the same schedule.
+	if st.outbox, err = r.out.Prune(now); err != nil {
+		return st, fmt.Errorf("bot: prune outbox: %w", err)
 	}
 	return st, nil
 }

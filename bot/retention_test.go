@@ -3,6 +3,8 @@ package bot_test
 import (
 	"context"
 	"encoding/binary"
+	"errors"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/tickets"
 )
@@ -278,5 +281,44 @@ func TestNewRouterRefusesNegativePruneInterval(t *testing.T) {
 	})
 	if _, err := bot.NewRouter(h.db, h.inbox, kb, h.store, h.outbox, bot.RouterOptions{PruneEvery: -time.Hour}); err == nil {
 		t.Fatal("a negative prune interval was accepted")
+	}
+}
+
+// The router's pruning also ages the outbox's dead letters: a refused
+// reply is visible for DeadLetterRetention, then gone.
+func TestPruneOutboxDeadLetters(t *testing.T) {
+	h := newPruneHarness(t, nil)
+	refused := make(chan struct{}, 1)
+	h.outbox.Register(bot.Console, bot.SenderFunc(func(context.Context, bot.Reply) (string, bool, error) {
+		refused <- struct{}{}
+		return "", false, errors.New("chat not found")
+	}), bot.Limits{})
+	if err := h.outbox.Enqueue(bot.Reply{Channel: bot.Console, ChatID: "gone", Text: "xin chào"}); err != nil {
+		t.Fatal(err)
+	}
+	<-refused
+	deadline := time.Now().Add(rtWait)
+	for {
+		dl, err := h.outbox.DeadLetters(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dl) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the refused reply is not a dead letter: %+v", dl)
+		}
+		runtime.Gosched()
+	}
+	h.advance(outbox.DeadLetterRetention - time.Hour)
+	h.prune()
+	if dl, _ := h.outbox.DeadLetters(0); len(dl) != 1 {
+		t.Fatalf("a young dead letter was pruned: %+v", dl)
+	}
+	h.advance(2 * time.Hour)
+	h.prune()
+	if dl, _ := h.outbox.DeadLetters(0); len(dl) != 0 {
+		t.Fatalf("a dead letter older than its retention survived: %+v", dl)
 	}
 }
