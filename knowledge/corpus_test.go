@@ -125,3 +125,55 @@ func TestCorpusInventsNoPhoneNumbers(t *testing.T) {
 		}
 	}
 }
+
+// Every entry says how far its facts are established, the same in both
+// languages; an entry whose status is unverified says so in a warning
+// the bot shows with it, and is due for review within half a year.
+func TestCorpusStatesItsConfidence(t *testing.T) {
+	byID := map[string]knowledge.Entry{}
+	for _, e := range loadCorpus(t) {
+		byID[e.ID] = e
+	}
+	for id, e := range byID {
+		switch e.Confidence {
+		case knowledge.ConfidenceVerified, knowledge.ConfidenceSingleSource:
+		case knowledge.ConfidenceCheckStatus:
+			if knowledge.StatusWarning(e.Text) == "" {
+				t.Errorf("%s: check-status entry without a Cảnh báo:/Warning: line", e.Path)
+			}
+			if due := e.ReviewDue(); due.IsZero() || due.Sub(e.Reviewed) > knowledge.ReviewInterval {
+				t.Errorf("%s: check-status entry due for review %v, want within %v of %v", e.Path, due, knowledge.ReviewInterval, e.Reviewed)
+			}
+		default:
+			t.Errorf("%s: confidence %q, want verified, single-source or check-status", e.Path, e.Confidence)
+		}
+		if en, ok := byID[id+"-en"]; ok && en.Confidence != e.Confidence {
+			t.Errorf("%s says %q, its English version %q", id, e.Confidence, en.Confidence)
+		}
+	}
+}
+
+// The fact sheet has the Decree 132 expiry from one article only (facts.md
+// 1.2): no entry may put it in its front matter as a fact.
+func TestCorpusClaimsNoSingleSourceExpiry(t *testing.T) {
+	for _, e := range loadCorpus(t) {
+		if !e.Expires.IsZero() && e.Confidence != knowledge.ConfidenceVerified {
+			t.Errorf("%s: expires %s in front matter, but the entry is %s", e.Path, e.Expires.Format("2006-01-02"), e.Confidence)
+		}
+	}
+}
+
+// Answer first: the first sentence of every entry is a statement, not a
+// lead-in ending in ":" nor a warning.
+func TestCorpusEntriesStartWithTheAnswer(t *testing.T) {
+	for _, e := range loadCorpus(t) {
+		first, _, _ := strings.Cut(strings.TrimSpace(e.Text), "\n")
+		first = strings.TrimLeft(first, "-* ")
+		if s, _, ok := strings.Cut(first, ". "); ok {
+			first = s + "." // the first sentence
+		}
+		if strings.HasSuffix(first, ":") || strings.HasPrefix(first, "Cảnh báo") || strings.HasPrefix(first, "Warning") {
+			t.Errorf("%s starts with %q, not with the answer", e.Path, first)
+		}
+	}
+}

@@ -117,3 +117,54 @@ func TestSnippetNeverCutsAWord(t *testing.T) {
 		}
 	}
 }
+
+// The snippet is the sentence that answers, never the warning, the source,
+// the confidence or a /ticket line; the warning comes with the hit apart.
+func TestSnippetIsTheAnsweringSentence(t *testing.T) {
+	e := knowledge.Entry{ID: "xq", Lang: "vi", Title: "Thiết bị X-quang y tế",
+		Text: "Cảnh báo: quy định khai báo X-quang này có từ 2023; chưa kiểm chứng còn áp dụng.\n\n" +
+			"Khai báo thiết bị X-quang nộp cho UBND cấp tỉnh nơi sử dụng thiết bị.\n\n" +
+			"- Thời hạn: khai báo X-quang trong 07 ngày làm việc.\n" +
+			"- Thiết bị di động dùng ở nhiều tỉnh: nộp ở tỉnh đặt trụ sở chính.\n\n" +
+			"Hỏi thêm về khai báo X-quang qua /ticket.\n\n" +
+			"Nguồn: thuvienphapluat, bài về khai báo X-quang (2023).\nMức tin cậy: một nguồn về khai báo X-quang."}
+	ix := newIndex(t, e, entryReport, entryIP)
+	for _, c := range []struct{ q, want string }{
+		{"khai báo máy X-quang ở đâu", "UBND cấp tỉnh"},
+		{"khai bao x quang trong bao nhieu ngay", "07 ngày làm việc"},
+		{"máy X-quang di động dùng nhiều tỉnh nộp ở đâu", "trụ sở chính"},
+		{"nguồn bài về khai báo X-quang", ""},
+		{"hỏi thêm về khai báo X-quang", ""},
+	} {
+		res := search(t, ix, c.q, knowledge.Options{})
+		if len(res.Hits) == 0 || res.Hits[0].ID != "xq" {
+			t.Fatalf("%q: hits %v", c.q, hitIDs(res))
+		}
+		h := res.Hits[0]
+		s := shown(h.Snippet)
+		if c.want != "" && !strings.Contains(s, c.want) {
+			t.Errorf("%q: snippet %q, want the sentence with %q", c.q, s, c.want)
+		}
+		for _, never := range []string{"Cảnh báo:", "Nguồn:", "Mức tin cậy:"} {
+			if strings.Contains(s, never) {
+				t.Errorf("%q: snippet %q shows a %q line", c.q, s, never)
+			}
+		}
+		if strings.Contains(s, "/ticket") && c.q != "hỏi thêm về khai báo X-quang" {
+			t.Errorf("%q: snippet %q is the /ticket line", c.q, s)
+		}
+		if !strings.HasPrefix(h.Warning, "Cảnh báo: quy định khai báo X-quang này có từ 2023") {
+			t.Errorf("%q: warning %q, want the entry's status warning whatever the snippet", c.q, h.Warning)
+		}
+	}
+}
+
+func TestStatusWarning(t *testing.T) {
+	text := "Trả lời.\n\nCảnh báo: chưa kiểm chứng.\n- Warning: check the status.\nNguồn: x."
+	if got, want := knowledge.StatusWarning(text), "Cảnh báo: chưa kiểm chứng. Warning: check the status."; got != want {
+		t.Errorf("StatusWarning = %q, want %q", got, want)
+	}
+	if got := knowledge.StatusWarning("Không có cảnh báo: chỉ trả lời."); got != "" {
+		t.Errorf("StatusWarning of a text without a warning line = %q", got)
+	}
+}

@@ -17,6 +17,11 @@ func TestDecide(t *testing.T) {
 		{"some of the words", signals{coverage: 0.5, bigramCoverage: 0.5}, VerdictSuggest},
 		{"only common words", signals{coverage: 0.2, bigramCoverage: 0.1}, VerdictNone},
 		{"nothing", signals{}, VerdictNone},
+		{"about another document", signals{coverage: 1, bigramCoverage: 1, doc: -1}, VerdictSuggest},
+		{"about the document asked", signals{coverage: 1, bigramCoverage: 1, doc: 1}, VerdictAnswer},
+		{"another document, few words", signals{coverage: 0.2, doc: -1}, VerdictNone},
+		{"English question, Vietnamese passage", signals{coverage: 1, bigramCoverage: 1, langMismatch: true}, VerdictSuggest},
+		{"a rare word of the question missing", signals{coverage: 0.85, bigramCoverage: 1, rareMissing: true}, VerdictSuggest},
 	}
 	for _, c := range cases {
 		if got := decide(c.s); got != c.want {

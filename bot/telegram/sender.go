@@ -137,8 +137,8 @@ func (s *Sender) Limits() bot.Limits { return APILimits() }
 //   - KindAnswer answers the button press r.CallbackID: r.Text, tags
 //     stripped and cut to 200 characters, is the toast, and no message is
 //     sent (a press too old to answer is a permanent ErrBadRequest). So
-//     is a Reply of no Kind with a CallbackID, as queued before kinds
-//     existed.
+//     is a Reply of no Kind that is a toast as queued before kinds
+//     existed (see legacyToast).
 //   - KindView, and any kind this version does not know, fail at once
 //     with outbox.ErrUnsupported (permanent).
 //
@@ -157,7 +157,7 @@ func (s *Sender) Limits() bot.Limits { return APILimits() }
 // idempotency key.
 func (s *Sender) Send(ctx context.Context, r bot.Reply) (sentID string, retry bool, err error) {
 	switch {
-	case r.Kind == outbox.KindAnswer, r.Kind == outbox.KindMessage && r.CallbackID != "":
+	case r.Kind == outbox.KindAnswer, legacyToast(r):
 		// A reply to a button press is the toast Telegram shows briefly;
 		// every press needs one, or the client keeps spinning.
 		retry, err := s.answer(ctx, r.CallbackID, truncateRunes(StripHTML(r.Text), 200))
@@ -169,6 +169,23 @@ func (s *Sender) Send(ctx context.Context, r bot.Reply) (sentID string, retry bo
 	default:
 		return "", false, fmt.Errorf("telegram: send %q to chat %s: %w", r.Kind, r.ChatID, outbox.ErrUnsupported)
 	}
+}
+
+// legacyToast reports whether r, of no Kind, is a button-press answer as
+// the core queued them before kinds existed: a CallbackID and no chat (the
+// outbox's rule), or a CallbackID with the chat and nothing but a short
+// text, which is what the core's toast still queues. A message that only
+// carries the press's id along (the first part of a split text) is not
+// one: taking it for a toast would lose its text.
+func legacyToast(r bot.Reply) bool {
+	if r.Kind != outbox.KindMessage || r.CallbackID == "" {
+		return false
+	}
+	if r.ChatID == "" {
+		return true
+	}
+	return len(r.Buttons) == 0 && len(r.Keyboard) == 0 && !r.RemoveKB && len(r.Fields) == 0 && len(r.Files) == 0 &&
+		r.Ref == "" && r.ReplyToID == "" && utf8.RuneCountInString(StripHTML(r.Text)) <= 200
 }
 
 // message sends a KindMessage: the files are read first, so that a file

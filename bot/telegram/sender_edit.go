@@ -16,7 +16,8 @@ import (
 // edit sends a KindUpdate: editMessageText of r.EditID in r.ChatID with
 // r.Text and r.Fields rendered as for a message, and r.Buttons as its
 // inline keyboard (none removes the old one: the update replaces the whole
-// message). Files, reply keyboards and ReplyToID do not apply to an edit.
+// message). Files, reply keyboards and ReplyToID do not apply to an edit,
+// and a text longer than one message is cut to fit, marked with "…".
 //
 // Telegram's "message is not modified" (the same text and buttons) is a
 // success: the message already shows what was asked, and an outbox replay
@@ -35,8 +36,13 @@ func (s *Sender) edit(ctx context.Context, r bot.Reply) (sentID string, retry bo
 	if len(r.Buttons) > 0 {
 		markup = replyMarkup(bot.Reply{Buttons: r.Buttons}) // an edit takes only an inline keyboard
 	}
+	text := renderText(r)
+	if parts := SplitHTML(text, MaxLen-2); len(parts) > 1 {
+		// One message can only become one message: keep what fits.
+		text = parts[0] + "\n…"
+	}
 	disabled := true
-	return s.deliver(ctx, r.ChatID, renderText(r), func(ctx context.Context, text string, mode models.ParseMode) (string, int, error) {
+	return s.deliver(ctx, r.ChatID, text, func(ctx context.Context, text string, mode models.ParseMode) (string, int, error) {
 		rec := &statusRecord{}
 		_, err := s.b.EditMessageText(context.WithValue(ctx, statusKey{}, rec), &tgbot.EditMessageTextParams{
 			ChatID:             chat,

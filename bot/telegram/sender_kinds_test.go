@@ -222,3 +222,34 @@ func TestSenderSplitsWhenFieldsOverflow(t *testing.T) {
 		t.Errorf("last part %q lost the fields", sent[1].Plain())
 	}
 }
+
+func TestSenderUpdateTooLongIsCut(t *testing.T) {
+	fake := newFake(t, faketg.Options{})
+	s := newSender(t, fake)
+	id := sendFirst(t, s, "42", "ngắn")
+	_, _, err := s.Send(context.Background(), bot.Reply{Kind: outbox.KindUpdate, ChatID: "42", EditID: id, Text: strings.Repeat("Rất dài. ", 600)})
+	if err != nil {
+		t.Fatalf("Send = %v, want the edit cut to fit", err)
+	}
+	e := fake.TextEdits()
+	if len(e) != 1 || utf8.RuneCountInString(e[0].Plain()) > 4096 || !strings.HasSuffix(e[0].Plain(), "…") {
+		t.Errorf("edit of %d characters", utf8.RuneCountInString(e[0].Plain()))
+	}
+}
+
+// A message that carries a button press's id along (the first part of a
+// long text the outbox split) is a message, not a toast.
+func TestSenderLongMessageWithCallbackIDIsAMessage(t *testing.T) {
+	fake := newFake(t, faketg.Options{})
+	long := strings.Repeat("Trả lời dài. ", 40)
+	id, _, err := newSender(t, fake).Send(context.Background(), bot.Reply{ChatID: "42", CallbackID: "cb-1", Text: long})
+	if err != nil || id == "" {
+		t.Fatalf("Send = (%q, %v)", id, err)
+	}
+	if s := fake.SentTo(42); len(s) != 1 || s[0].Plain() != long {
+		t.Errorf("sent %+v, want the whole text", s)
+	}
+	if len(fake.Answers()) != 0 {
+		t.Error("the text became a toast")
+	}
+}

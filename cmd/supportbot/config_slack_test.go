@@ -33,7 +33,7 @@ func TestConfigSlack(t *testing.T) {
 		}
 	}
 
-	http := fakeEnv{"SUPPORTBOT_SLACK_SIGNING_SECRET": "s3cret", "SUPPORTBOT_SLACK_BOT_TOKEN": "xoxb-2", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C1"}
+	http := fakeEnv{"SUPPORTBOT_SLACK_SIGNING_SECRET": "s3cret", "SUPPORTBOT_SLACK_BOT_TOKEN": "xoxb-2", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C0TRIAGE"}
 	cfg, err = loadConfig("", http.get, os.ReadFile)
 	if err != nil || !cfg.SlackEnabled() || cfg.SlackSocketMode() {
 		t.Errorf("HTTP mode: %+v, %v", cfg, err)
@@ -49,8 +49,8 @@ func TestConfigSlack(t *testing.T) {
 		env  fakeEnv
 		want string
 	}{
-		{"bot token alone", fakeEnv{"SUPPORTBOT_SLACK_BOT_TOKEN": "xoxb-1", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C1"}, "SUPPORTBOT_SLACK_APP_TOKEN"},
-		{"no bot token", fakeEnv{"SUPPORTBOT_SLACK_APP_TOKEN": "xapp-1", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C1"}, "SUPPORTBOT_SLACK_BOT_TOKEN"},
+		{"bot token alone", fakeEnv{"SUPPORTBOT_SLACK_BOT_TOKEN": "xoxb-1", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C0TRIAGE"}, "SUPPORTBOT_SLACK_APP_TOKEN"},
+		{"no bot token", fakeEnv{"SUPPORTBOT_SLACK_APP_TOKEN": "xapp-1", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C0TRIAGE"}, "SUPPORTBOT_SLACK_BOT_TOKEN"},
 		{"no triage", fakeEnv{"SUPPORTBOT_SLACK_APP_TOKEN": "xapp-1", "SUPPORTBOT_SLACK_BOT_TOKEN": "xoxb-1"}, "SUPPORTBOT_SLACK_TRIAGE_CHANNEL"},
 		{"tokens swapped", fakeEnv{"SUPPORTBOT_SLACK_APP_TOKEN": "xoxb-1"}, "xapp-"},
 		{"channel name not ID", fakeEnv{"SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "#triage"}, "channel ID"},
