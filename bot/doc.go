@@ -23,10 +23,24 @@
 // updates, handling them and recording delivered replies pay one fsync
 // between them instead of taking turns.
 //
-// Replies are written in Telegram's HTML subset (<b>, <i>, <a href>, <code>)
-// with every piece of user and knowledge text escaped; each channel renders
-// that for its medium. Every user-facing text exists in Vietnamese (the
-// default) and English, in the catalogue of texts.go.
+// Two kinds of people speak to the core, and the channel says which
+// (Message.Role): officers (Telegram, the console) ask and open tickets;
+// ministry staff (Slack, RoleStaff) work tickets: each new ticket is posted
+// as a card to the triage chat (RouterOptions.Staff) in the transaction
+// that creates it, updated in place (Reply.Ref, KindUpdate) as it changes,
+// and its thread (Reply.ThreadRef) carries the conversation both ways
+// (staff*.go). Someone on the staff channel who is not staff (RoleGuest)
+// may ask, nothing else.
+//
+// The core never formats for one medium. A Reply says what it is (a new
+// message, an update of an earlier one, an ephemeral message, the answer
+// to a button press, a view to open; package outbox) and carries text in a
+// small markup (<b>, <i>, <a href>, <code>, every piece of user and
+// knowledge text escaped) that each channel renders: Telegram as its HTML,
+// Slack as mrkdwn with officer text kept literal, the console as plain
+// text. Each channel brings its own limits and length rules
+// (outbox.Limits). Every user-facing text exists in Vietnamese (the
+// default) and English, in the catalogue of texts*.go.
 //
 // The bookkeeping that lets updates be deduplicated, answers be rated and
 // replies to the bot's messages join their ticket would grow forever; the
@@ -35,7 +49,11 @@
 // Telegram's ~24 h of redelivery), answered questions after
 // [QuestionRetention] (30 days; a later button press is told the question is
 // too old and offered /ticket), and links to tickets after [LinkRetention]
-// (90 days) once their ticket is closed, cancelled or long resolved. Entries
+// (90 days) once their ticket is closed, cancelled or long resolved; failed
+// inbox entries after [FailedRetention] (30 days; an undecodable entry is
+// set aside in a poison bucket at once, so it never stops the Router), and
+// the outbox's dead letters and refs (outbox.DeadLetterRetention,
+// outbox.RefRetention). Entries
 // stored before they carried a time age from the first pruning run.
 //
 // Caveats: values read from bbolt are valid only inside their transaction;

@@ -32,6 +32,9 @@ import (
 //	supportbot_send_errors_total{channel,kind}   kind: rate_limited, server, network, forbidden, bad_request, other
 //	supportbot_search_seconds (histogram)
 //	supportbot_updates_failed_total
+//	supportbot_inbox_failed (gauge), supportbot_inbox_poison_total
+//	supportbot_outbox_dead_letters (gauge), supportbot_outbox_parked{channel} (gauge), supportbot_outbox_superseded_total
+//	supportbot_slack_refused_total{reason}       reason: unsigned, signature, stale, future, replay, too_large, malformed, method
 type Metrics struct {
 	mu       sync.Mutex // guards the maps below and every series in them
 	help     map[string]string
