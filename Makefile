@@ -25,6 +25,10 @@ test:
 ##   tickets:   creates/s with 32 and 1 creators (fsync on); p99 listing a province's open tickets in 100k
 ##   bot:       inbound updates/s and p99 (inbox -> outbox, search included); 3,000-chat broadcast under
 ##              Telegram's limits (about 100 s); outbox limits on a simulated clock
+##   staff:     a Slack reply reaching the fake Bot API, p50/p99/max (50 tickets, 10 replies/s for 20 s,
+##              Telegram's limits enforced; set-up about 100 s); 200 tickets in a minute posted to triage
+##              once each and updated in place under injected 429s (Slack's 1 message/s per channel:
+##              about 11 min)
 bench: build
 	$(GO) test -run='^$$' -bench='Search$$' -benchtime=2000x ./knowledge/
 	$(GO) test -run='^$$' -bench='Eval|Verdict' -benchtime=1x ./knowledge/
@@ -32,15 +36,18 @@ bench: build
 	$(GO) test -run='^$$' -bench='InboundTelegram' -benchtime=2000x ./bot/telegram/
 	$(GO) test -run='^$$' -bench='BroadcastTelegram' -benchtime=1x -timeout=20m ./bot/telegram/
 	$(GO) test -run='^$$' -bench='OutboxTelegramLimits$$|OutboxThroughput|SplitHTML' -benchtime=1x ./bot/
+	$(GO) test -run='^$$' -bench='StaffReplyToTelegram|TriageBurst' -benchtime=1x -timeout=20m ./cmd/supportbot/
 	@$(MAKE) --no-print-directory eval
 
-## eval: recall/MRR/latency on $(BENCH)/{alqac22,vlsp2023}, as written and without tone marks, ours and stock;
-##   then the officer question set (knowledge/testdata/questions): top-3, first hit shows the answer,
-##   marked answer, out-of-scope not claimed, and the misses
+## eval: the officer question sets (knowledge/testdata/questions, each apart: top-3, first hit shows the
+##   answer, marked answer, out-of-scope not claimed, and the misses), then recall/MRR/latency on
+##   $(BENCH)/{alqac22,vlsp2023}, as written and without tone marks, ours and stock
 eval: build
-	@echo "officer questions (knowledge/testdata/questions/officers.jsonl):"
-	@SUPPORTBOT_LANG=en ./$(BIN) kb eval --questions knowledge/testdata/questions/officers.jsonl
-	@echo
+	@for qs in officers holdout; do \
+	  echo "officer questions (knowledge/testdata/questions/$$qs.jsonl):"; \
+	  SUPPORTBOT_LANG=en ./$(BIN) kb eval --questions knowledge/testdata/questions/$$qs.jsonl || exit 1; \
+	  echo; \
+	done
 	@for ds in alqac22 vlsp2023; do \
 	  if [ ! -d $(BENCH)/$$ds ]; then echo "skip $$ds: $(BENCH)/$$ds not found"; continue; fi; \
 	  for tones in "" "--strip-tones"; do for stock in "" "--stock"; do \

@@ -32,6 +32,8 @@ var abbreviations = map[string]string{
 	"cds":    "chuyển đổi số",
 	"xquang": "x quang",
 	"cntt":   "công nghệ thông tin",
+	"tttt":   "thông tin và truyền thông",
+	"tt&tt":  "thông tin và truyền thông",
 	"hcm":    "hồ chí minh",
 	"tphcm":  "thành phố hồ chí minh",
 }

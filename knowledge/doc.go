@@ -18,6 +18,18 @@
 // accent-preserving (a question typed with correct tone marks ranks the
 // exact match first).
 //
+// The verdict (verdict.go) is read from evidence a reviewer can check:
+// the rarity-weighted share of the question's topic words (filler words
+// such as "ai", "gì", "what" left out, see lang.go) the best passage
+// holds, how many of its two-word terms, the margin over the second
+// passage, whether a rare word of the question is missing, the question's
+// language, and the document numbers it names (docref.go): an entry about
+// another document is never the answer. The snippet (snippet_units.go)
+// is the sentence or list item that best answers, never a source line;
+// Hit.Warning carries the entry's status warning apart, to be shown
+// always. EvalQuestions scores an officer question set through exactly
+// this path (testdata/questions).
+//
 // Caveats: the on-disk index is a cache owned by one process (bleve locks
 // it); a second Open of the same data directory fails after a timeout.
 // [AnalyzerVersion] must be bumped whenever the analysis chain changes, or

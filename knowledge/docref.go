@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 )
@@ -18,9 +19,10 @@ const (
 )
 
 // docRef is one document reference: its kind (decree, circular, ...; ""
-// when not said), number without leading zeros, and year ("" when not said).
+// when not said), number without leading zeros, year and issuer (the
+// "BKHCN" of "1442/QĐ-BKHCN"), each "" when not said.
 type docRef struct {
-	kind, num, year string
+	kind, num, year, issuer string
 }
 
 // docKinds maps the folded words that name a kind of document to the kind.
@@ -43,7 +45,7 @@ var suffixKinds = map[string]string{
 
 var (
 	// 133/2025/nd-cp, 03/2019/tt-bkhcn, 72/2025/qh15, 1442/qd-bkhcn, 57-nq/tw
-	reFullNumber = regexp.MustCompile(`\b(\d{1,5})(?:/(\d{4}))?[/-](nd|tt|qd|nq|kh|qh)(?:\d+|\b)`)
+	reFullNumber = regexp.MustCompile(`\b(\d{1,5})(?:/(\d{4}))?[/-](nd|tt|qd|nq|kh|qh)(?:\d+|\b)(?:[-/]([a-z]+)\b)?`)
 	// nghi dinh so 133, nd133, decree no. 133, tt 03/2019, luat 94/2025 ... nam 2020
 	reKindNumber = regexp.MustCompile(`\b(nghi dinh|nghi quyet|thong tu|quyet dinh|ke hoach|decree|circular|decision|resolution|law|luat|nd|tt|qd|nq|kh)\s*(?:so\s+|no\.?\s*|number\s+)?(\d{1,5})(?:/(\d{4}))?(?:\s+(?:nam|of|year)\s+(\d{4}))?\b`)
 )
@@ -59,14 +61,8 @@ func docRefs(s string) []docRef {
 			return
 		}
 		for i, o := range out {
-			if o.num == r.num && (o.kind == r.kind || o.kind == "" || r.kind == "") && (o.year == r.year || o.year == "" || r.year == "") {
-				out[i] = docRef{kind: o.kind + r.kind, num: r.num, year: o.year + r.year}
-				if o.kind != "" && r.kind != "" {
-					out[i].kind = o.kind
-				}
-				if o.year != "" && r.year != "" {
-					out[i].year = o.year
-				}
+			if o.matches(r) {
+				out[i] = docRef{kind: cmp.Or(o.kind, r.kind), num: r.num, year: cmp.Or(o.year, r.year), issuer: cmp.Or(o.issuer, r.issuer)}
 				return
 			}
 		}
@@ -80,7 +76,7 @@ func docRefs(s string) []docRef {
 		add(docRef{kind: docKinds[m[1]], num: m[2], year: year})
 	}
 	for _, m := range reFullNumber.FindAllStringSubmatch(f, -1) {
-		add(docRef{kind: suffixKinds[m[3]], num: m[1], year: m[2]})
+		add(docRef{kind: suffixKinds[m[3]], num: m[1], year: m[2], issuer: m[4]})
 	}
 	return out
 }
@@ -97,8 +93,8 @@ func entryDocs(e *Entry) []docRef {
 // matches reports whether a names the document b names, a part left
 // unsaid matching anything.
 func (a docRef) matches(b docRef) bool {
-	return a.num == b.num && (a.kind == "" || b.kind == "" || a.kind == b.kind) &&
-		(a.year == "" || b.year == "" || a.year == b.year)
+	same := func(x, y string) bool { return x == "" || y == "" || x == y }
+	return a.num == b.num && same(a.kind, b.kind) && same(a.year, b.year) && same(a.issuer, b.issuer)
 }
 
 // docEvidence compares the documents a question names with those an

@@ -64,12 +64,12 @@ var (
 		"tại", "làm", "thế", "như", "hay", "hoặc", "và", "với", "cho", "hỏi", "xin", "ở", "đã", "sẽ",
 		"đang", "này", "đó", "nay", "hiện", "bây", "khi", "nên", "phải", "muốn", "biết", "em", "anh",
 		"chị", "mình", "tôi", "theo", "ra", "vào", "thuộc", "bao", "nhiêu", "sao", "giúp", "lên",
-		"xuống", "mất")
+		"xuống", "mất", "xong", "rồi")
 	viFillerFolded = set("gi", "nao", "nhieu", "thi", "khong", "duoc", "nhung", "cac", "gom", "vay",
 		"nhe", "hoi", "xin", "da", "dang", "nay", "hien", "bay", "khi", "nen", "phai", "muon", "biet",
 		"minh", "toi", "theo", "cua", "ai", "co", "la", "ve", "tai", "lam", "the", "nhu", "hay",
 		"hoac", "va", "voi", "cho", "o", "ma", "bi", "lau", "ra", "vao", "thuoc", "giup", "gio", "len",
-		"xuong", "mat")
+		"xuong", "mat", "xong", "roi")
 	enFiller = set("what", "when", "where", "who", "whom", "whose", "which", "why", "how", "many",
 		"much", "long", "do", "does", "did", "is", "are", "was", "were", "be", "been", "am", "i", "we",
 		"you", "it", "my", "our", "your", "their", "the", "a", "an", "of", "to", "for", "in", "on",

@@ -4,16 +4,16 @@ import "testing"
 
 func TestDetectLang(t *testing.T) {
 	for q, want := range map[string]string{
-		"Who signed Decree 133?":                     "en",
-		"How many provinces does Vietnam have now?":  "en",
-		"amateur radio certificate":                  "en",
+		"Who signed Decree 133?":                      "en",
+		"How many provinces does Vietnam have now?":   "en",
+		"amateur radio certificate":                   "en",
 		"Where do I declare a medical X-ray machine?": "en",
-		"Nghị định 133 có hiệu lực khi nào":          "vi",
-		"khai bao x quang trong bao nhieu ngay":      "",
-		"nd133 het hieu luc ngay nao":                "",
-		"thu tuc shtt cap tinh":                      "",
-		"ubnd cap xa kiem tra do luong":              "",
-		"133/2025/NĐ-CP":                             "vi",
+		"Nghị định 133 có hiệu lực khi nào":           "vi",
+		"khai bao x quang trong bao nhieu ngay":       "",
+		"nd133 het hieu luc ngay nao":                 "",
+		"thu tuc shtt cap tinh":                       "",
+		"ubnd cap xa kiem tra do luong":               "",
+		"133/2025/NĐ-CP":                              "vi",
 	} {
 		if got := detectLang(q); got != want {
 			t.Errorf("detectLang(%q) = %q, want %q", q, got, want)

@@ -91,6 +91,8 @@ func TestLoadDirRejects(t *testing.T) {
 		{"expiry before effect", "---\n" + good + "effective: 2025-07-01\nexpires: 2025-01-01\n---\ntext\n", 7, knowledge.ErrBadValue},
 		{"tab indentation", "---\nid: x\ntitle: T\n\tlang: vi\nsource: https://example.org/x\n---\ntext\n", 4, knowledge.ErrFrontMatterSyntax},
 		{"invalid UTF-8", "---\n" + good + "---\nline\nbad \xff byte\n", 8, knowledge.ErrInvalidUTF8},
+		{"unknown confidence", "---\n" + good + "confidence: sure\n---\ntext\n", 6, knowledge.ErrBadValue},
+		{"review not a date", "---\n" + good + "review: soon\n---\ntext\n", 6, knowledge.ErrBadValue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +132,7 @@ func TestMarshalMarkdownRoundTrips(t *testing.T) {
 		ID: "rt-1", Title: "Điều 36: thẩm quyền", Lang: "vi", Topic: "ip",
 		Document: "Nghị định 133/2025/NĐ-CP", Article: "Điều 36, khoản 2", Source: "https://example.org/rt?a=1&b=2",
 		Effective: day("2025-07-01"), Expires: day("2027-03-01"), Reviewed: day("2026-11-22"),
+		Review: day("2027-01-31"), Confidence: knowledge.ConfidenceCheckStatus,
 		Keywords: []string{"yes", "2025-07-01", "a: b"},
 		Text:     "Dòng 1.\n\n---\nDòng sau một đường kẻ.",
 	}
@@ -144,5 +147,21 @@ func TestMarshalMarkdownRoundTrips(t *testing.T) {
 	e.Path = "rt.md"
 	if !reflect.DeepEqual(got, e) {
 		t.Errorf("round trip =\n%+v\nwant\n%+v\nfile:\n%s", got, e, data)
+	}
+}
+
+func TestReviewDue(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	for _, c := range []struct {
+		e    knowledge.Entry
+		want time.Time
+	}{
+		{knowledge.Entry{Reviewed: day("2026-11-30"), Review: day("2027-01-31")}, day("2027-01-31")},
+		{knowledge.Entry{Reviewed: day("2026-11-30")}, day("2026-11-30").Add(knowledge.ReviewInterval)},
+		{knowledge.Entry{}, time.Time{}},
+	} {
+		if got := c.e.ReviewDue(); !got.Equal(c.want) {
+			t.Errorf("ReviewDue(%+v) = %v, want %v", c.e, got, c.want)
+		}
 	}
 }

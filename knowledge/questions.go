@@ -94,6 +94,8 @@ type QuestionMiss struct {
 	Verdict Verdict  `json:"verdict"`
 	Hits    []string `json:"hits"` // IDs of the hits shown
 	Snippet string   `json:"snippet,omitempty"`
+	// Missing are the question's words the first hit lacks (see Evidence).
+	Missing []string `json:"missing,omitempty"`
 }
 
 // EvalQuestions runs each question through ix.Search exactly as the bot
@@ -118,7 +120,7 @@ func EvalQuestions(ctx context.Context, ix *Index, qs []Question) (QuestionRepor
 		if err != nil {
 			return rep, fmt.Errorf("knowledge: question %q: %w", q.Q, err)
 		}
-		miss := QuestionMiss{Q: q.Q, Verdict: res.Verdict, Hits: []string{}}
+		miss := QuestionMiss{Q: q.Q, Verdict: res.Verdict, Hits: []string{}, Missing: res.Evidence.Missing}
 		for _, h := range res.Hits {
 			miss.Hits = append(miss.Hits, h.ID)
 		}

@@ -42,6 +42,29 @@ type Result struct {
 	Query   string  `json:"query"`
 	Verdict Verdict `json:"confidence"`
 	Hits    []Hit   `json:"hits"`
+	// Evidence is what the verdict was decided from, for a reviewer.
+	Evidence Evidence `json:"evidence"`
+}
+
+// Evidence is what the verdict on the best hit rests on, in terms a
+// reviewer can check against the question and the entry.
+type Evidence struct {
+	// Coverage is the rarity-weighted share of the question's topic words
+	// (filler words such as "ai", "what" left out) the best hit holds;
+	// Bigrams the share of its two-word terms.
+	Coverage float64 `json:"coverage"`
+	Bigrams  float64 `json:"bigrams"`
+	// Margin is the best score over the second (0 with one hit).
+	Margin float64 `json:"margin"`
+	// Document is +1 when the question names a document the best hit is
+	// about, -1 when the best hit is about another, 0 otherwise.
+	Document int `json:"document"`
+	// Lang is the language the question is plainly written in ("" when
+	// it cannot be told).
+	Lang string `json:"lang,omitempty"`
+	// Missing are the question's topic words the best hit lacks, as typed
+	// (with their marks when the question has them).
+	Missing []string `json:"missing,omitempty"`
 }
 
 // Options tune one search; the zero value is valid.

@@ -104,6 +104,8 @@ type plan struct {
 	// wantsNumber: the question asks for a number, a date or a time
 	// limit (see asksForNumber).
 	wantsNumber bool
+	// wantsList: the question asks for several things (see asksForList).
+	wantsList bool
 	// lang is the language the question is written in ("" when it
 	// cannot be told, see detectLang); docs the documents it names.
 	lang      string
@@ -220,8 +222,14 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 			second = ranked[1].score
 		}
 		s := measure(st, p, ranked[0].e, ranked[0].score, second)
+		s.docAlone = s.doc > 0 && (len(ranked) < 2 || docEvidence(p.docs, st.profiles[ranked[1].e.ID].docs) <= 0)
+		if len(ranked) > 1 && s.margin < tieMargin {
+			s.secondCoverage = measure(st, p, ranked[1].e, ranked[1].score, 0).coverage
+		}
 		s.langMismatch = p.lang == "en" && ranked[0].e.Lang != "" && ranked[0].e.Lang != "en"
 		res.Verdict = decide(s)
+		res.Evidence = Evidence{Coverage: s.coverage, Bigrams: s.bigramCoverage, Margin: s.margin,
+			Document: s.doc, Lang: p.lang, Missing: s.missing}
 	}
 	return res, nil
 }
@@ -281,6 +289,7 @@ func (st *state) plan(q string) plan {
 	}
 	folded := foldedAnalyzer.Analyze([]byte(q))
 	p.wantsNumber = asksForNumber(q, folded)
+	p.wantsList = asksForList(folded)
 	p.lang = detectLang(q)
 	p.docs = docRefs(q)
 	accented := map[int]string{} // start offset → syllable with marks

@@ -332,3 +332,31 @@ func ExampleIndex_Search() {
 	// answer xquang-khai-bao
 	// <mark>Khai</mark> <mark>báo</mark> <mark>thiết</mark> <mark>bị</mark> <mark>X-quang</mark> chẩn đoán y tế với Ủy ban nhân dân cấp tỉnh trong thời hạn 07 ngày làm việc.
 }
+
+// A question plainly in English is answered from the English entries,
+// whatever the officer's language setting; the verdict does not count
+// the words that only ask ("when", "does").
+func TestSearchAnswersEnglishInEnglish(t *testing.T) {
+	ix := newIndex(t, starterEntries()...)
+	res := search(t, ix, "When is Decree 132/2025 effective?", knowledge.Options{Lang: "vi"})
+	if len(res.Hits) == 0 || res.Hits[0].ID != entry132EN.ID {
+		t.Fatalf("hits %v, want %s first", hitIDs(res), entry132EN.ID)
+	}
+	if res.Verdict != knowledge.VerdictAnswer {
+		t.Errorf("verdict %s, want answer", res.Verdict)
+	}
+}
+
+// The verdict's evidence names what a reviewer checks: the share of the
+// question found, the document named, the words missing.
+func TestSearchReportsItsEvidence(t *testing.T) {
+	ix := newIndex(t, starterEntries()...)
+	res := search(t, ix, "Nghị định 132/2020 về giao dịch liên kết có hiệu lực khi nào", knowledge.Options{})
+	ev := res.Evidence
+	if ev.Document != -1 || len(ev.Missing) == 0 || ev.Coverage <= 0 || ev.Coverage >= 1 {
+		t.Errorf("evidence = %+v, want another document, missing words and a partial coverage", ev)
+	}
+	if res.Verdict == knowledge.VerdictAnswer {
+		t.Errorf("answered a question about another decree: %v", hitIDs(res))
+	}
+}

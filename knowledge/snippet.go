@@ -44,6 +44,9 @@ type snippetWords struct {
 	// ("bao nhiêu", "khi nào", "how many"), so a sentence holding digits
 	// is likelier to answer it.
 	wantsNumber bool
+	// wantsList: the question asks for several things ("những … nào",
+	// "gồm", "which"), so a sentence listing them is likelier to answer.
+	wantsList bool
 	// pairs weighs each two-word term of the question (by the IDs of its
 	// words, in order): a sentence holding "Nam Định" beats one holding
 	// "nam" and "định" apart.
@@ -78,7 +81,7 @@ func (sw snippetWords) shown(k int) float64 {
 // snippetWords returns the words of the plan's concepts that some entry
 // holds: a word outside the vocabulary is in no entry's text.
 func (st *state) snippetWords(p plan) snippetWords {
-	sw := snippetWords{index: map[uint32]int{}, wantsNumber: p.wantsNumber, pairs: map[uint64]float64{}}
+	sw := snippetWords{index: map[uint32]int{}, wantsNumber: p.wantsNumber, wantsList: p.wantsList, pairs: map[uint64]float64{}}
 	for _, b := range p.contentBigrams {
 		a, c, ok := strings.Cut(b, " ")
 		ida, oka := st.vocab[a]
@@ -229,6 +232,9 @@ func passageBreaks(text string) breaks {
 			if r, _ := utf8.DecodeRuneInString(text[next:]); unicode.IsLower(r) || unicode.IsDigit(r) {
 				continue // "khoản 2. điểm", "Art. 13"
 			}
+			if c == '.' && isAbbreviation(text[:k]) {
+				continue // "TP. Hồ Chí Minh"
+			}
 			br.ends = append(br.ends, k+1)
 			br.starts = append(br.starts, next)
 		}
@@ -332,4 +338,25 @@ func wordBoundary(s string, i int, end bool) int {
 		i--
 	}
 	return i
+}
+
+// isAbbreviation reports whether s ends with a word of one or two letters
+// starting with a capital ("TP", "Q"), which a full stop abbreviates
+// rather than ends a sentence with.
+func isAbbreviation(s string) bool {
+	i := len(s)
+	n := 0
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:i])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		i -= size
+		n++
+	}
+	if n == 0 || n > 2 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsUpper(r)
 }

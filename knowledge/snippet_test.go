@@ -168,3 +168,13 @@ func TestStatusWarning(t *testing.T) {
 		t.Errorf("StatusWarning of a text without a warning line = %q", got)
 	}
 }
+
+func TestSnippetKeepsAbbreviationsInTheSentence(t *testing.T) {
+	e := knowledge.Entry{ID: "tp", Lang: "vi", Title: "Các thành phố",
+		Text: "Cả nước có 34 tỉnh, thành phố.\n\n6 thành phố trực thuộc trung ương: Hà Nội, Hải Phòng, Huế, Đà Nẵng, TP. Hồ Chí Minh, Cần Thơ.\n\nNguồn: x."}
+	ix := newIndex(t, e, entryReport)
+	res := search(t, ix, "6 thành phố trực thuộc trung ương là những thành phố nào", knowledge.Options{})
+	if s := shown(res.Hits[0].Snippet); !strings.HasSuffix(s, "TP. Hồ Chí Minh, Cần Thơ.") {
+		t.Errorf("snippet %q, want the whole list up to Cần Thơ", s)
+	}
+}

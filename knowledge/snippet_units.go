@@ -27,6 +27,9 @@ const (
 	// weight, to a sentence holding a digit when the question asks for a
 	// number, a date or a time limit.
 	numberBonus = 1.0
+	// listItems is how many separators (", ", "; ") make a sentence a
+	// list, for a question asking for several things (same bonus).
+	listItems = 3
 )
 
 // metaPrefixes start the lines of an entry that are about the entry, not
@@ -207,6 +210,9 @@ func (sw snippetWords) bestUnit(text string, br breaks, words []word) (unit, boo
 			}
 		}
 		if sw.wantsNumber && strings.ContainsAny(text[u.start:u.end], "0123456789") {
+			score += numberBonus * mean
+		}
+		if sw.wantsList && strings.Count(text[u.start:u.end], ", ")+strings.Count(text[u.start:u.end], "; ") >= listItems {
 			score += numberBonus * mean
 		}
 		if u.ticket {

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -26,6 +27,25 @@ type signals struct {
 	// langMismatch: the question is plainly in English and the best hit
 	// is not.
 	langMismatch bool
+	// evidence is the rarity weight of the question's words found in the
+	// best hit, over that of a word no entry holds; thin is set when the
+	// question has no two-word term to check the order with and the words
+	// found weigh less than minEvidence of it ("provinces", "Vietnam":
+	// common words only).
+	evidence float64
+	thin     bool
+	// missing are the topic words of the question the best hit lacks.
+	missing []string
+	// secondCoverage is coverage measured on the second hit: a toss-up
+	// between two passages holding as much of the question is no answer.
+	secondCoverage float64
+	// docAlone: doc is +1 and the second hit is not about the document:
+	// the number then tells the passages apart.
+	docAlone bool
+	// english: the question is plainly in English, whose word order
+	// seldom follows the passage's ("group A IT project" against
+	// "group-A IT-application investment projects"): bigrams say little.
+	english bool
 	// rareMissing: a word of the question that few entries hold
 	// (weight at least rareMissingShare of an unknown word's) is not in
 	// the best hit: "đất" in a question about land titles, asked of an
@@ -44,8 +64,17 @@ const (
 	// only if the best one holds nearly all the question.
 	tieMargin   = 1.05
 	tieCoverage = 0.9
+	// minEvidence: see signals.thin.
+	minEvidence = 0.8
 	// rareMissingShare: see signals.rareMissing.
 	rareMissingShare = 0.6
+	// docBigrams: the share of bigrams enough when the best passage is
+	// the only one of the first two about the document the question names
+	// (the number is the topic).
+	docBigrams = 0.25
+	// englishCoverage: an English question is answered on its words
+	// alone when the best passage holds this share of them.
+	englishCoverage = 0.8
 )
 
 // decide turns signals into a verdict: answer only when most of what the
@@ -55,12 +84,21 @@ const (
 // not in English for a question plainly in English, or one lacking a rare
 // word of the question, is never the answer.
 func decide(s signals) Verdict {
+	bigrams := answerBigrams
+	switch {
+	case s.doc > 0 && s.docAlone:
+		bigrams = docBigrams
+	case s.english && s.coverage >= englishCoverage:
+		bigrams = 0
+	}
 	switch {
 	case s.coverage < suggestCoverage:
 		return VerdictNone
-	case s.doc < 0 || s.langMismatch || s.rareMissing:
+	case s.doc < 0 || s.langMismatch || s.rareMissing || s.thin:
 		return VerdictSuggest
-	case s.coverage >= answerCoverage && s.bigramCoverage >= answerBigrams &&
+	case s.margin > 0 && s.margin < tieMargin && s.secondCoverage >= s.coverage:
+		return VerdictSuggest // two passages as likely, each holding as much
+	case s.coverage >= answerCoverage && s.bigramCoverage >= bigrams &&
 		(s.margin == 0 || s.margin >= tieMargin || s.coverage >= tieCoverage):
 		return VerdictAnswer
 	}
@@ -100,6 +138,21 @@ func asksForNumber(q string, toks analysis.TokenStream) bool {
 	}
 	for _, w := range strings.Fields(strings.ToLower(q)) {
 		if strings.Trim(w, "?,.!") == "mấy" {
+			return true
+		}
+	}
+	return false
+}
+
+// listWords are folded words by which a question asks for several things:
+// "những tỉnh nào", "gồm", "các lĩnh vực", "which provinces".
+var listWords = set("nhung", "gom", "cac", "which", "list")
+
+// asksForList reports whether the folded stream toks asks for several
+// things.
+func asksForList(toks analysis.TokenStream) bool {
+	for _, w := range syllables(toks) {
+		if listWords[w] {
 			return true
 		}
 	}
@@ -170,13 +223,18 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 		total += w
 		if found {
 			got += w
-		} else if w >= rare {
+			continue
+		}
+		s.missing = append(s.missing, cmp.Or(c.accented, strings.Join(c.alternatives[0], " ")))
+		if w >= rare {
 			s.rareMissing = true
 		}
 	}
 	if total > 0 {
 		s.coverage = got / total
 	}
+	s.evidence = got / st.maxIDF()
+	s.thin = len(p.contentBigrams) == 0 && s.evidence < minEvidence
 	s.bigramCoverage = 1
 	if len(p.contentBigrams) > 0 {
 		n := 0
@@ -191,5 +249,6 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 		s.margin = score / second
 	}
 	s.doc = docEvidence(p.docs, pr.docs)
+	s.english = p.lang == "en"
 	return s
 }

@@ -263,6 +263,19 @@ func writeSearch(a *app, w io.Writer, res knowledge.Result) {
 		verdict = string(res.Verdict)
 	}
 	fmt.Fprintf(w, "%s %s\n", a.tr("Mức tin cậy:", "Confidence:"), verdict)
+	if len(res.Hits) > 0 {
+		ev := res.Evidence
+		fmt.Fprintf(w, "%s %.0f%% %s, %.0f%% %s, %s %.2f", a.tr("Căn cứ:", "Evidence:"),
+			100*ev.Coverage, a.tr("từ của câu hỏi", "of the question's words"),
+			100*ev.Bigrams, a.tr("cụm hai từ", "of its two-word terms"), a.tr("cách biệt", "margin"), ev.Margin)
+		if ev.Document != 0 {
+			fmt.Fprintf(w, ", %s", map[int]string{1: a.tr("đúng văn bản được hỏi", "about the document asked"), -1: a.tr("về văn bản khác", "about another document")}[ev.Document])
+		}
+		if len(ev.Missing) > 0 {
+			fmt.Fprintf(w, ", %s %s", a.tr("thiếu:", "missing:"), strings.Join(ev.Missing, ", "))
+		}
+		fmt.Fprintln(w)
+	}
 	snippet := strings.NewReplacer("<mark>", "«", "</mark>", "»", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'")
 	for i, h := range res.Hits {
 		cite := strings.TrimSpace(h.Article + ", " + h.Document)
@@ -273,6 +286,12 @@ func writeSearch(a *app, w io.Writer, res knowledge.Result) {
 		}
 		if s := oneLine(snippet.Replace(h.Snippet), 240); s != "" {
 			fmt.Fprintf(w, "   %s\n", s)
+		}
+		if h.Warning != "" {
+			fmt.Fprintf(w, "   ⚠ %s\n", oneLine(h.Warning, 240))
+		}
+		if h.Confidence != "" {
+			fmt.Fprintf(w, "   %s %s\n", a.tr("mức tin cậy:", "confidence:"), h.Confidence)
 		}
 		if h.Source != "" {
 			fmt.Fprintf(w, "   %s\n", h.Source)
@@ -379,6 +398,9 @@ func evalQuestions(ctx context.Context, a *app, path string, asJSON bool) error 
 	}
 	for _, m := range rep.Misses {
 		fmt.Fprintf(a.stdout, "- [%s, %s] %s → %s\n", m.Why, m.Verdict, m.Q, strings.Join(m.Hits, ", "))
+		if len(m.Missing) > 0 {
+			fmt.Fprintf(a.stdout, "    %s %s\n", a.tr("thiếu:", "missing:"), strings.Join(m.Missing, ", "))
+		}
 		if m.Snippet != "" {
 			fmt.Fprintf(a.stdout, "    %s\n", oneLine(m.Snippet, 200))
 		}
