@@ -44,22 +44,27 @@ const (
 	keySlackOnCall        = "SUPPORTBOT_SLACK_ONCALL"
 	keySlackStaffGroup    = "SUPPORTBOT_SLACK_STAFF_GROUP"
 	keySlackLang          = "SUPPORTBOT_SLACK_LANG"
+	keySlackSupervisor    = "SUPPORTBOT_SLACK_SUPERVISOR"
+	keySupervisorAfter    = "SUPPORTBOT_SLA_SUPERVISOR_AFTER"
+	keyDeadlinesFile      = "SUPPORTBOT_DEADLINES_FILE"
+	keyRotaFile           = "SUPPORTBOT_ROTA_FILE"
 )
 
 // Defaults, named so that help texts and tests quote the same values.
 const (
-	defaultDataDir        = "./data"
-	defaultTelegramAPIURL = "https://api.telegram.org"
-	defaultTelegramMode   = modePolling
-	defaultHTTPAddr       = "127.0.0.1:8080"
-	defaultLogLevel       = "info"
-	defaultLogFormat      = "text"
-	defaultLang           = "vi"
-	defaultSlackAPIURL    = "https://slack.com/api/"
-	defaultUrgentFirst    = 30 * time.Minute
-	defaultUrgentResolve  = 8 * time.Hour
-	defaultNormalFirst    = 4 * time.Hour
-	defaultNormalResolve  = 72 * time.Hour
+	defaultDataDir         = "./data"
+	defaultTelegramAPIURL  = "https://api.telegram.org"
+	defaultTelegramMode    = modePolling
+	defaultHTTPAddr        = "127.0.0.1:8080"
+	defaultLogLevel        = "info"
+	defaultLogFormat       = "text"
+	defaultLang            = "vi"
+	defaultSlackAPIURL     = "https://slack.com/api/"
+	defaultSupervisorAfter = time.Hour
+	defaultUrgentFirst     = 30 * time.Minute
+	defaultUrgentResolve   = 8 * time.Hour
+	defaultNormalFirst     = 4 * time.Hour
+	defaultNormalResolve   = 72 * time.Hour
 
 	modePolling = "polling"
 	modeWebhook = "webhook"
@@ -85,6 +90,7 @@ var knownKeys = map[string]bool{
 	keySLANormalFirst: true, keySLANormalResolve: true, keyHolidaysFile: true,
 	keySlackAppToken: true, keySlackBotToken: true, keySlackSigningSecret: true, keySlackAPIURL: true,
 	keySlackTriage: true, keySlackOnCall: true, keySlackStaffGroup: true, keySlackLang: true,
+	keySlackSupervisor: true, keySupervisorAfter: true, keyDeadlinesFile: true, keyRotaFile: true,
 }
 
 // ErrConfig is wrapped by every configuration error; the message names the
@@ -115,6 +121,11 @@ type Config struct {
 	SlackOnCall        string // user ID mentioned on urgent tickets
 	SlackStaffGroup    string // user group ID whose members are staff; "" means the triage channel's members
 	SlackLang          string // staff language: "vi" or "en"
+	SlackSupervisor    string // user ID mentioned at the second SLA escalation level
+	SupervisorAfter    time.Duration
+
+	DeadlinesFile string // reporting deadlines (YAML); "" means the calendar shipped in schedules/
+	RotaFile      string // on-call rota (YAML); "" means the fixed SUPPORTBOT_SLACK_ONCALL
 
 	HTTPAddr  string
 	LogLevel  slog.Level
@@ -144,6 +155,7 @@ func defaultConfig() Config {
 		Lang:             defaultLang,
 		SlackAPIURL:      defaultSlackAPIURL,
 		SlackLang:        defaultLang,
+		SupervisorAfter:  defaultSupervisorAfter,
 		SLAUrgentFirst:   defaultUrgentFirst,
 		SLAUrgentResolve: defaultUrgentResolve,
 		SLANormalFirst:   defaultNormalFirst,
@@ -393,6 +405,17 @@ func (c *Config) set(key, v string) error {
 			return fmt.Errorf("%q: want vi or en", v)
 		}
 		c.SlackLang = v
+	case keySlackSupervisor:
+		if v != "" && !slackID(v, "UW") {
+			return fmt.Errorf("%q: want a member ID such as U0123ABCD (profile > ⋮ > Copy member ID)", v)
+		}
+		c.SlackSupervisor = v
+	case keySupervisorAfter:
+		return setDuration(&c.SupervisorAfter, v)
+	case keyDeadlinesFile:
+		c.DeadlinesFile = v
+	case keyRotaFile:
+		c.RotaFile = v
 	}
 	return nil
 }
