@@ -36,7 +36,28 @@ var abbreviations = map[string]string{
 	"tt&tt":  "thông tin và truyền thông",
 	"hcm":    "hồ chí minh",
 	"tphcm":  "thành phố hồ chí minh",
+	// Only typed, seldom written (see oneWay).
+	"shcn": "sở hữu công nghiệp",
+	"gcn":  "giấy chứng nhận",
+	"ncc":  "nhà cung cấp",
+	"tkcs": "thiết kế cơ sở",
+	"ko":   "không", // phone style
+	"hok":  "không",
+	"dc":   "được",
+	"bn":   "bao nhiêu",
+	"ntn":  "như thế nào",
+	"bc":   "báo cáo",
+	"hs":   "hồ sơ",
+	"gp":   "giấy phép",
+	"dk":   "đăng ký",
+	"vb":   "văn bản",
+	"cq":   "cơ quan",
+	"pc":   "people's committee",
 }
+
+// oneWay are the abbreviations officers type that texts do not use: a
+// question spelling out their expansion does not look for them.
+var oneWay = set("shcn", "gcn", "ncc", "tkcs", "ko", "hok", "dc", "bn", "ntn", "bc", "hs", "gp", "dk", "vb", "cq", "pc")
 
 // phraseSynonyms maps a folded phrase of a question to the words the
 // texts use for it. Vietnamese legal texts put their definitions in an
@@ -135,7 +156,7 @@ func expand(toks analysis.TokenStream) expansion {
 	// The reverse direction: "ủy ban nhân dân" in the query adds "ubnd".
 	joined := " " + strings.Join(syllablesWithBreaks(toks), " ") + " "
 	for abbr, exp := range foldedExpansions() {
-		if strings.Contains(joined, " "+exp+" ") {
+		if !oneWay[abbr] && strings.Contains(joined, " "+exp+" ") {
 			ex.abbrevs = append(ex.abbrevs, abbr)
 		}
 	}
@@ -154,6 +175,23 @@ func (ex *expansion) addAlternative(abbr string) {
 		ex.alternatives = map[string][]string{}
 	}
 	ex.alternatives[abbr] = strings.Fields(foldedExpansions()[abbr])
+}
+
+// sameExpansion returns the other abbreviations that stand for what abbr
+// stands for ("tt&tt" for "tttt"), sorted: a passage may use any of them.
+func sameExpansion(abbr string) []string {
+	exp, ok := foldedExpansions()[abbr]
+	if !ok {
+		return nil
+	}
+	var out []string
+	for a, e := range foldedExpansions() {
+		if a != abbr && e == exp {
+			out = append(out, a)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // syllablesWithBreaks is syllables with "|" where a clause break was.

@@ -24,8 +24,16 @@
 // holds, how many of its two-word terms, the margin over the second
 // passage, whether a rare word of the question is missing, the question's
 // language, and the document numbers it names (docref.go): an entry about
-// another document is never the answer. The snippet (snippet_units.go)
+// another document is never the answer. The fields the question names
+// (topic.go: land, tax, medicine, civil status, education... and our own,
+// IP, telecom, radio, radiation, the mergers) must be fields the best
+// entry is about, by its topic or heading; a number of the question must
+// be in it; a question asking for a number or a date is not answered by a
+// sentence without one; and a best entry far ahead of every other one
+// (its translation aside) may answer with a common word or two missing.
+// The snippet (snippet_units.go)
 // is the sentence or list item that best answers, never a source line;
+// a list item comes with its list's lead-in line ("Phân cấp: …");
 // Hit.Warning carries the entry's status warning apart, to be shown
 // always. EvalQuestions scores an officer question set through exactly
 // this path (testdata/questions).

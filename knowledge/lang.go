@@ -64,20 +64,39 @@ var (
 		"tại", "làm", "thế", "như", "hay", "hoặc", "và", "với", "cho", "hỏi", "xin", "ở", "đã", "sẽ",
 		"đang", "này", "đó", "nay", "hiện", "bây", "khi", "nên", "phải", "muốn", "biết", "em", "anh",
 		"chị", "mình", "tôi", "theo", "ra", "vào", "thuộc", "bao", "nhiêu", "sao", "giúp", "lên",
-		"xuống", "mất", "xong", "rồi")
+		"xuống", "mất", "xong", "rồi",
+		// generic words, topical only in a term ("cấp lại", "chứng chỉ", "cấp mới")
+		"mới", "cũ", "chỉ", "lại", "cả", "tổng",
+		// how officers shorten words on a phone
+		"ko", "k", "hok", "bn", "dc", "đc", "j", "ntn", "vs", "ak", "ah")
+	// viGeneric are linking words typed with their marks: fillers even
+	// beside a neighbour they form a term of the entries with ("trên cả
+	// nước", "từ ngày").
+	viGeneric = set("nhau", "khoảng", "đi", "đến", "tới", "từ", "trong", "trên", "dưới", "nữa", "vẫn",
+		"còn", "cũng", "đều", "mỗi", "từng")
 	viFillerFolded = set("gi", "nao", "nhieu", "thi", "khong", "duoc", "nhung", "cac", "gom", "vay",
 		"nhe", "hoi", "xin", "da", "dang", "nay", "hien", "bay", "khi", "nen", "phai", "muon", "biet",
 		"minh", "toi", "theo", "cua", "ai", "co", "la", "ve", "tai", "lam", "the", "nhu", "hay",
 		"hoac", "va", "voi", "cho", "o", "ma", "bi", "lau", "ra", "vao", "thuoc", "giup", "gio", "len",
-		"xuong", "mat", "xong", "roi")
+		"xuong", "mat", "xong", "roi",
+		"nhau", "khoang", "ko", "k", "hok", "bn", "dc", "j", "ntn", "vs", "ak", "ah", "sao")
 	enFiller = set("what", "when", "where", "who", "whom", "whose", "which", "why", "how", "many",
 		"much", "long", "do", "does", "did", "is", "are", "was", "were", "be", "been", "am", "i", "we",
 		"you", "it", "my", "our", "your", "their", "the", "a", "an", "of", "to", "for", "in", "on",
 		"at", "by", "from", "with", "about", "into", "under", "over", "now", "there", "here", "have",
 		"has", "had", "get", "got", "can", "could", "should", "would", "will", "must", "may", "might",
 		"this", "that", "these", "those", "and", "or", "if", "me", "us", "any", "some", "please", "tell",
-		"need", "currently", "today")
+		"need", "currently", "today",
+		// generic verbs and words that name no topic
+		"come", "comes", "came", "start", "starts", "started", "begin", "begins", "began", "go", "goes",
+		"operate", "operating", "happen", "happens", "new", "still", "also", "then", "one", "two", "three",
+		"level", "per", "used", "use", "using", "make", "made", "give", "given", "into", "unit", "units")
 )
+
+// interrogatives are the folded question words that never name a topic,
+// even where the entries hold them beside a neighbour ("ai ký" in a list
+// of keywords).
+var interrogatives = set("ai", "gi", "nao")
 
 // isFiller reports whether the syllable word of a question in language
 // lang ("en", else Vietnamese) is a filler word. word is as typed.
@@ -89,7 +108,7 @@ func isFiller(word, lang string) bool {
 	if isASCII(w) {
 		return viFillerFolded[w]
 	}
-	return viFiller[w]
+	return viFiller[w] || viGeneric[w]
 }
 
 func set(words ...string) map[string]bool {

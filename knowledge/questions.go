@@ -96,6 +96,9 @@ type QuestionMiss struct {
 	Snippet string   `json:"snippet,omitempty"`
 	// Missing are the question's words the first hit lacks (see Evidence).
 	Missing []string `json:"missing,omitempty"`
+	// OffTopic are the fields of the question the first hit is not about
+	// (see Evidence).
+	OffTopic []string `json:"off_topic,omitempty"`
 }
 
 // EvalQuestions runs each question through ix.Search exactly as the bot
@@ -120,7 +123,7 @@ func EvalQuestions(ctx context.Context, ix *Index, qs []Question) (QuestionRepor
 		if err != nil {
 			return rep, fmt.Errorf("knowledge: question %q: %w", q.Q, err)
 		}
-		miss := QuestionMiss{Q: q.Q, Verdict: res.Verdict, Hits: []string{}, Missing: res.Evidence.Missing}
+		miss := QuestionMiss{Q: q.Q, Verdict: res.Verdict, Hits: []string{}, Missing: res.Evidence.Missing, OffTopic: res.Evidence.OffTopic}
 		for _, h := range res.Hits {
 			miss.Hits = append(miss.Hits, h.ID)
 		}

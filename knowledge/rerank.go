@@ -52,6 +52,13 @@ type profile struct {
 	words []word
 	// docs are the documents the entry is about (see entryDocs).
 	docs []docRef
+	// head is the folded heading (title, citation, keywords) as
+	// phraseText gives it: the topic signal looks for field names in it.
+	head string
+	// body is the folded text as phraseText gives it, kept only for an
+	// entry without a topic (an imported document, a legal article): its
+	// field is read from its text.
+	body string
 	// acc are the hashes of the entry's syllables with marks (the
 	// non-ASCII ones), sorted and unique: the verdict tells "nguyện"
 	// from "nguyên" with them.
@@ -122,6 +129,10 @@ func newProfile(e *Entry, vocab map[string]uint32) profile {
 	slices.Sort(pr.terms)
 	pr.terms = slices.Clip(slices.Compact(pr.terms))
 	pr.docs = entryDocs(e)
+	pr.head = phraseText(head)
+	if e.Topic == "" {
+		pr.body = phraseText(e.Text)
+	}
 	pr.seq = sequence(toks, vocab, true)
 	seen := map[string]bool{}
 	for _, t := range foldedAnalyzer.Analyze([]byte(e.Title)) {

@@ -65,6 +65,13 @@ type Evidence struct {
 	// Missing are the question's topic words the best hit lacks, as typed
 	// (with their marks when the question has them).
 	Missing []string `json:"missing,omitempty"`
+	// OffTopic are the fields the question names (land, tax, medicine,
+	// IP, radiation...) that the best hit is not about (by its topic or
+	// heading): such a hit is never the answer.
+	OffTopic []string `json:"off_topic,omitempty"`
+	// Lead is the best score over that of the best other entry (its
+	// translation left out; 0 when there is none).
+	Lead float64 `json:"lead,omitempty"`
 }
 
 // Options tune one search; the zero value is valid.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/unicode/norm"
 )
 
 // ErrEmptyQuery is returned by Search for a query with no searchable word
@@ -108,8 +109,14 @@ type plan struct {
 	wantsList bool
 	// lang is the language the question is written in ("" when it
 	// cannot be told, see detectLang); docs the documents it names.
-	lang      string
-	docs      []docRef
+	lang string
+	docs []docRef
+	// fields are the domains the question names (see topic.go).
+	fields []int
+	// names are the folded two-word terms the question capitalises
+	// ("Quảng Nam", "Ninh Binh"): a place or a person, which the snippet
+	// weighs more than common words ("nam" is also "năm").
+	names     map[string]bool
 	seq       []uint32
 	seqWeight []float64
 	seqMass   float64
@@ -195,6 +202,7 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 			}
 		}
 	}
+	st.preferFields(p, ranked)
 	if lang != "" {
 		for i := range ranked {
 			if ranked[i].e.Lang == lang {
@@ -205,6 +213,13 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 	slices.SortStableFunc(ranked, func(a, b scored) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.e.ID, b.e.ID)) // ties in a stable order
 	})
+	other := 0.0 // the best score of another entry than the first's (or its translation)
+	for _, r := range ranked[min(1, len(ranked)):] {
+		if baseID(r.e.ID) != baseID(ranked[0].e.ID) {
+			other = r.score
+			break
+		}
+	}
 	if len(ranked) > limit {
 		ranked = ranked[:limit]
 	}
@@ -227,9 +242,25 @@ func (ix *Index) Search(ctx context.Context, q string, opts Options) (Result, er
 			s.secondCoverage = measure(st, p, ranked[1].e, ranked[1].score, 0).coverage
 		}
 		s.langMismatch = p.lang == "en" && ranked[0].e.Lang != "" && ranked[0].e.Lang != "en"
+		s.offTopic = st.offTopic(p.fields, ranked[0].e)
+		s.noNumber = p.wantsNumber && !holdsNumber(plainSnippet(res.Hits[0].Snippet))
+		if s.otherMargin < leadMargin && s.coverage < 1 {
+			for _, r := range ranked[1:] {
+				pr := st.profiles[r.e.ID]
+				if baseID(r.e.ID) == baseID(ranked[0].e.ID) || docEvidence(p.docs, pr.docs) < 0 || len(st.offTopic(p.fields, r.e)) > 0 {
+					continue
+				}
+				if measure(st, p, r.e, r.score, 0).coverage > s.coverage+elsewhereCoverage {
+					s.elsewhere = true
+				}
+			}
+		}
+		if other > 0 {
+			s.otherMargin = ranked[0].score / other
+		}
 		res.Verdict = decide(s)
 		res.Evidence = Evidence{Coverage: s.coverage, Bigrams: s.bigramCoverage, Margin: s.margin,
-			Document: s.doc, Lang: p.lang, Missing: s.missing}
+			Document: s.doc, Lang: p.lang, Missing: s.missing, OffTopic: s.offTopic, Lead: s.otherMargin}
 	}
 	return res, nil
 }
@@ -292,6 +323,8 @@ func (st *state) plan(q string) plan {
 	p.wantsList = asksForList(folded)
 	p.lang = detectLang(q)
 	p.docs = docRefs(q)
+	p.fields = st.questionFields(q)
+	p.names = capitalisedPairs(q)
 	accented := map[int]string{} // start offset → syllable with marks
 	if fold(q) != q {
 		for _, t := range accentAnalyzer.Analyze([]byte(q)) {
@@ -314,7 +347,7 @@ func (st *state) plan(q string) plan {
 		if t.Type != typeSyllable || t.End > len(q) || !isFiller(q[t.Start:t.End], p.lang) {
 			continue
 		}
-		if p.lang != "en" {
+		if p.lang != "en" && !interrogatives[string(t.Term)] && !viGeneric[strings.ToLower(norm.NFC.String(q[t.Start:t.End]))] {
 			prev, next := sylAt[t.Position-1], sylAt[t.Position+1]
 			if (prev != "" && st.bigrams[prev+" "+string(t.Term)]) || (next != "" && st.bigrams[string(t.Term)+" "+next]) {
 				continue
@@ -371,6 +404,9 @@ func (st *state) plan(q string) plan {
 			}
 			if alt, ok := ex.alternatives[term]; ok {
 				c.alternatives = append(c.alternatives, alt)
+				for _, a := range sameExpansion(term) {
+					c.alternatives = append(c.alternatives, []string{a})
+				}
 				w := 0.0
 				for _, a := range alt {
 					w = max(w, st.idf(a))
@@ -479,4 +515,44 @@ func (p plan) query(topic string) query.Query {
 		q = bleve.NewConjunctionQuery(q, tq)
 	}
 	return q
+}
+
+// capitalisedPairs returns the folded pairs of adjacent words of q that
+// both start with a capital and are not abbreviations in capitals ("NĐ",
+// "UBND").
+func capitalisedPairs(q string) map[string]bool {
+	words := strings.FieldsFunc(q, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	name := func(w string) bool {
+		r, n := utf8.DecodeRuneInString(w)
+		return unicode.IsUpper(r) && n < len(w) && strings.ToUpper(w) != w
+	}
+	var out map[string]bool
+	for i := 0; i+1 < len(words); i++ {
+		if name(words[i]) && name(words[i+1]) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[fold(strings.ToLower(words[i]))+" "+fold(strings.ToLower(words[i+1]))] = true
+		}
+	}
+	return out
+}
+
+// numberWords are the Vietnamese words that spell a number, as legal
+// texts write them ("mười lăm ngày"); "năm" (five, or year) is left out.
+var numberWords = set("một", "hai", "ba", "bốn", "sáu", "bảy", "tám", "chín", "mười", "mươi", "trăm",
+	"nghìn", "ngàn", "triệu", "tỷ", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+	"ten", "twenty", "thirty")
+
+// holdsNumber reports whether s holds a digit or a number word.
+func holdsNumber(s string) bool {
+	if strings.ContainsAny(s, "0123456789") {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(norm.NFC.String(s)), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if numberWords[w] {
+			return true
+		}
+	}
+	return false
 }

@@ -88,6 +88,9 @@ func (st *state) snippetWords(p plan) snippetWords {
 		idc, okc := st.vocab[c]
 		if ok && oka && okc {
 			sw.pairs[pairKey(ida, idc)] = (st.vocabIDF[ida] + st.vocabIDF[idc]) / 2
+			if p.names[b] {
+				sw.pairs[pairKey(ida, idc)] *= nameWeight
+			}
 		}
 	}
 	for _, c := range p.concepts {
@@ -145,8 +148,12 @@ func (sw snippetWords) snippet(text string, words []word) string {
 
 	br := passageBreaks(text)
 	var from, to int
+	var intro string
 	if u, ok := sw.bestUnit(text, br, words); ok {
 		from, to = u.start, u.end
+		if u.intro[1] > 0 {
+			intro = html.EscapeString(text[u.intro[0]:u.intro[1]]) + " "
+		}
 	} else if len(text) <= snippetLongest {
 		from, to = br.starts[0], br.ends[len(br.ends)-1] // short enough to show whole
 	} else if len(marks) == 0 {
@@ -175,6 +182,9 @@ func (sw snippetWords) snippet(text string, words []word) string {
 
 	var b strings.Builder
 	b.Grow(to - from + 64)
+	if intro != "" {
+		b.WriteString(intro)
+	}
 	if from > br.starts[0] {
 		b.WriteString("… ")
 	}

@@ -27,6 +27,11 @@ const (
 	// weight, to a sentence holding a digit when the question asks for a
 	// number, a date or a time limit.
 	numberBonus = 1.0
+	// nameWeight scales the weight of a two-word name the question
+	// capitalises (see plan.names) in a sentence.
+	nameWeight = 2.0
+	// itemLabel: a colon this near the start of a list item is its label.
+	itemLabel = 40
 	// listItems is how many separators (", ", "; ") make a sentence a
 	// list, for a question asking for several things (same bonus).
 	listItems = 3
@@ -46,6 +51,10 @@ type unit struct {
 	item       bool // a list item
 	ticket     bool // mentions /ticket
 	lead       bool // a lead-in line with its list
+	// intro is the lead-in line ("Phân cấp:") of the list an item belongs
+	// to ({0, 0} when none): shown before the item, it says what the item
+	// is an instance of.
+	intro [2]int
 }
 
 // StatusWarning returns the status warning of an entry's text (its
@@ -107,7 +116,8 @@ func answerUnits(text string, br breaks) []unit {
 		}
 		return us
 	}
-	prevLead := -1 // index in out of a lead-in line ("…:") just before
+	prevLead := -1   // index in out of a lead-in line ("…:") just before
+	var intro [2]int // the lead-in line of the list being read
 	for ls := 0; ls < len(text); {
 		le := strings.IndexByte(text[ls:], '\n')
 		if le < 0 {
@@ -130,10 +140,11 @@ func answerUnits(text string, br breaks) []unit {
 		}
 		m := listMarker(content)
 		if m == 0 {
-			prevLead = -1
+			prevLead, intro = -1, [2]int{}
 			out = append(out, sentences(cs, ce)...)
 			if strings.HasSuffix(content, ":") && len(out) > 0 {
 				prevLead = len(out) - 1
+				intro = [2]int{cs, ce}
 			}
 			continue
 		}
@@ -157,6 +168,15 @@ func answerUnits(text string, br breaks) []unit {
 			out[prevLead].end = ss[0].end // the lead-in takes its list while it stays short
 			out[prevLead].ticket = out[prevLead].ticket || ss[0].ticket
 			out[prevLead].lead = true
+		}
+		if intro[1] > 0 {
+			for i := range ss {
+				// An item with a label of its own ("Thời hạn: …") needs none.
+				c := strings.IndexByte(text[ss[i].start:ss[i].end], ':')
+				if (c < 0 || c > itemLabel) && ss[i].end-ss[i].start+intro[1]-intro[0] <= snippetLongest {
+					ss[i].intro = intro
+				}
+			}
 		}
 		out = append(out, ss...)
 	}

@@ -51,6 +51,27 @@ type signals struct {
 	// the best hit: "đất" in a question about land titles, asked of an
 	// entry on IP licence certificates.
 	rareMissing bool
+	// unknownMissing: a word of the question that no entry holds is not
+	// in the best hit ("sổ đỏ", "khai sinh"): the question is about
+	// something the knowledge base does not know.
+	unknownMissing bool
+	// offTopic are the fields the question names that the best hit is
+	// not about (see topic.go).
+	offTopic []string
+	// numberMissing: a number of two digits or more in the question (a
+	// year, a count, a document number) is not in the best hit: "luật
+	// bảo hiểm xã hội 2024" is not answered by a 2025 decree.
+	numberMissing bool
+	// noNumber: the question asks for a number, a date or a time limit
+	// and the passage shown as the answer holds no digit: "cấp văn bằng
+	// sáng chế mất bao lâu" is not answered by a list of IP tasks.
+	noNumber bool
+	// elsewhere: another entry among the hits shown holds more of the
+	// question than the best one (see elsewhereCoverage).
+	elsewhere bool
+	// otherMargin is the best score over that of the best other entry
+	// (the best hit's translation left out), 0 when there is none.
+	otherMargin float64
 }
 
 // Verdict thresholds, checked on the legal retrieval sets (see
@@ -75,6 +96,24 @@ const (
 	// englishCoverage: an English question is answered on its words
 	// alone when the best passage holds this share of them.
 	englishCoverage = 0.8
+	// A best passage that leads every other entry by leadMargin, holds
+	// leadCoverage of the question's words (rarity-weighted) and lacks no
+	// word the knowledge base does not know is the answer even if a
+	// rarer word or two of the question is missing ("hạn chót", "đi các
+	// tỉnh"): the search has nowhere else to go.
+	// A passage holding every topic word of the question (fullCoverage)
+	// needs fewer of its two-word terms in order: officers put the words
+	// in their own order ("Phú Thọ mới gồm những tỉnh nào" against "Vĩnh
+	// Phúc + Phú Thọ + Hòa Bình → Phú Thọ").
+	fullCoverage = 0.99
+	fullBigrams  = 0.3
+	leadMargin   = 2.0
+	leadCoverage = 0.6
+	leadBigrams  = 0.3
+	// elsewhereCoverage: another entry among the first three holding this
+	// much more of the question than the best one means the question's
+	// words point elsewhere: no answer.
+	elsewhereCoverage = 0.05
 )
 
 // decide turns signals into a verdict: answer only when most of what the
@@ -90,12 +129,18 @@ func decide(s signals) Verdict {
 		bigrams = docBigrams
 	case s.english && s.coverage >= englishCoverage:
 		bigrams = 0
+	case s.coverage >= fullCoverage && (s.margin == 0 || s.margin >= tieMargin):
+		bigrams = fullBigrams
 	}
 	switch {
 	case s.coverage < suggestCoverage:
 		return VerdictNone
-	case s.doc < 0 || s.langMismatch || s.rareMissing || s.thin:
+	case s.doc < 0 || s.langMismatch || len(s.offTopic) > 0 || s.thin || s.noNumber:
 		return VerdictSuggest
+	case s.rareMissing || s.elsewhere || s.numberMissing:
+		return VerdictSuggest
+	case s.otherMargin >= leadMargin && s.coverage >= leadCoverage && (s.bigramCoverage >= leadBigrams || s.doc > 0):
+		return VerdictAnswer
 	case s.margin > 0 && s.margin < tieMargin && s.secondCoverage >= s.coverage:
 		return VerdictSuggest // two passages as likely, each holding as much
 	case s.coverage >= answerCoverage && s.bigramCoverage >= bigrams &&
@@ -112,7 +157,7 @@ var questionPhrases = [][]string{
 	{"nhu", "the", "nao"}, {"the", "nao"}, {"ra", "sao"}, {"khi", "nao"}, {"bao", "gio"},
 	{"bao", "nhieu"}, {"la", "gi"}, {"o", "dau"}, {"tai", "sao"}, {"vi", "sao"},
 	{"hay", "khong"}, {"co", "phai"}, {"gi"}, {"nao"}, {"mat", "bao", "lau"}, {"bao", "lau"},
-	{"lam", "sao"}, {"co", "khong"}, {"duoc", "khong"},
+	{"lam", "sao"}, {"co", "khong"}, {"duoc", "khong"}, {"bn"}, {"ntn"}, {"co", "ko"}, {"dc", "ko"},
 }
 
 // numberQuestions are the folded phrases by which a question asks for a
@@ -122,7 +167,7 @@ var numberQuestions = [][]string{
 	{"bao", "nhieu"}, {"bao", "lau"}, {"khi", "nao"}, {"bao", "gio"}, {"ngay", "nao"},
 	{"nam", "nao"}, {"thang", "nao"}, {"han", "nao"}, {"ngay", "may"}, {"so", "hieu"},
 	{"how", "many"}, {"how", "much"}, {"how", "long"}, {"when"}, {"what", "date"}, {"which", "date"},
-	{"deadline"}, {"han", "nop"}, {"thoi", "han"}, {"hieu", "luc"},
+	{"deadline"}, {"han", "nop"}, {"thoi", "han"}, {"hieu", "luc"}, {"bn"},
 }
 
 // asksForNumber reports whether q (its folded stream toks) asks for a
@@ -226,8 +271,17 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 			continue
 		}
 		s.missing = append(s.missing, cmp.Or(c.accented, strings.Join(c.alternatives[0], " ")))
-		if w >= rare {
+		// A word typed with marks is rare as spelt, but one whose bare
+		// form is common ("hộ" beside "hỗ", "họ") says little by its
+		// absence.
+		if min(w, c.weight) >= rare {
 			s.rareMissing = true
+		}
+		if k := c.alternatives[0][0]; len(c.alternatives[0]) == 1 && len(k) >= 2 && isDigits(k) {
+			s.numberMissing = true
+		}
+		if w >= st.maxIDF() {
+			s.unknownMissing = true
 		}
 	}
 	if total > 0 {
@@ -251,4 +305,14 @@ func measure(st *state, p plan, e *Entry, score, second float64) signals {
 	s.doc = docEvidence(p.docs, pr.docs)
 	s.english = p.lang == "en"
 	return s
+}
+
+// isDigits reports whether s is ASCII digits only.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -29,6 +29,16 @@ func TestDecide(t *testing.T) {
 		{"another document, few words", signals{coverage: 0.2, doc: -1}, VerdictNone},
 		{"English question, Vietnamese passage", signals{coverage: 1, bigramCoverage: 1, langMismatch: true}, VerdictSuggest},
 		{"a rare word of the question missing", signals{coverage: 0.85, bigramCoverage: 1, rareMissing: true}, VerdictSuggest},
+		{"a field the passage is not about", signals{coverage: 1, bigramCoverage: 1, offTopic: []string{"medicine"}}, VerdictSuggest},
+		{"a number of the question missing", signals{coverage: 0.9, bigramCoverage: 1, numberMissing: true}, VerdictSuggest},
+		{"asks for a number, none shown", signals{coverage: 1, bigramCoverage: 1, noNumber: true}, VerdictSuggest},
+		{"another entry holds more of the question", signals{coverage: 0.8, bigramCoverage: 1, margin: 1.3, elsewhere: true}, VerdictSuggest},
+		{"far ahead of every other entry, common words missing", signals{coverage: 0.65, bigramCoverage: 0.4, margin: 3, otherMargin: 3}, VerdictAnswer},
+		{"far ahead, about the document asked, words out of order", signals{coverage: 0.65, bigramCoverage: 0.2, margin: 3, otherMargin: 3, doc: 1}, VerdictAnswer},
+		{"far ahead, words out of order", signals{coverage: 0.65, bigramCoverage: 0.2, margin: 3, otherMargin: 3}, VerdictSuggest},
+		{"far ahead, but a rare word missing", signals{coverage: 0.65, bigramCoverage: 0.5, margin: 3, otherMargin: 3, rareMissing: true}, VerdictSuggest},
+		{"every word, in another order", signals{coverage: 1, bigramCoverage: 0.35, margin: 1.3}, VerdictAnswer},
+		{"every word, in another order, a toss-up", signals{coverage: 1, bigramCoverage: 0.35, margin: 1.02}, VerdictSuggest},
 	}
 	for _, c := range cases {
 		if got := decide(c.s); got != c.want {

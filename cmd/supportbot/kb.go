@@ -274,6 +274,12 @@ func writeSearch(a *app, w io.Writer, res knowledge.Result) {
 		if len(ev.Missing) > 0 {
 			fmt.Fprintf(w, ", %s %s", a.tr("thiếu:", "missing:"), strings.Join(ev.Missing, ", "))
 		}
+		if len(ev.OffTopic) > 0 {
+			fmt.Fprintf(w, ", %s %s", a.tr("mục không nói về lĩnh vực:", "entry not about:"), strings.Join(ev.OffTopic, ", "))
+		}
+		if ev.Lead > 0 {
+			fmt.Fprintf(w, ", %s %.2f", a.tr("hơn mục khác", "lead over other entries"), ev.Lead)
+		}
 		fmt.Fprintln(w)
 	}
 	snippet := strings.NewReplacer("<mark>", "«", "</mark>", "»", "&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&#39;", "'")
@@ -400,6 +406,9 @@ func evalQuestions(ctx context.Context, a *app, path string, asJSON bool) error 
 		fmt.Fprintf(a.stdout, "- [%s, %s] %s → %s\n", m.Why, m.Verdict, m.Q, strings.Join(m.Hits, ", "))
 		if len(m.Missing) > 0 {
 			fmt.Fprintf(a.stdout, "    %s %s\n", a.tr("thiếu:", "missing:"), strings.Join(m.Missing, ", "))
+		}
+		if len(m.OffTopic) > 0 {
+			fmt.Fprintf(a.stdout, "    %s %s\n", a.tr("mục không nói về lĩnh vực:", "entry not about:"), strings.Join(m.OffTopic, ", "))
 		}
 		if m.Snippet != "" {
 			fmt.Fprintf(a.stdout, "    %s\n", oneLine(m.Snippet, 200))
