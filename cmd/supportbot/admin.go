@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mostvn/supportbot/schedules"
 	"github.com/mostvn/supportbot/tickets"
 )
 
@@ -44,6 +45,9 @@ var errNoAdmin = errors.New("no admin socket")
 type liveState struct {
 	cfg   Config
 	store *tickets.Store
+	// reminders are the bot's deadline reminders, for `remind`; nil when
+	// it runs without them.
+	reminders *schedules.Reminders
 }
 
 // adminRequest is the body of POST /run.
@@ -53,9 +57,10 @@ type adminRequest struct {
 }
 
 // forwardable reports whether a command may run through the admin socket:
-// the ticket commands and backup, which need nothing but the store.
+// the ticket commands and backup, which need nothing but the store, and
+// remind, which runs on the bot's reminders (liveState.reminders).
 func forwardable(c *command) bool {
-	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup"
+	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup" || c.name == "remind"
 }
 
 func adminSocketPath(dataDir string) string {
@@ -116,7 +121,7 @@ func forward(a *app, cfg Config) error {
 }
 
 // adminHandler runs forwarded commands on the live store.
-func adminHandler(cfg Config, st *tickets.Store, log *slog.Logger) http.Handler {
+func adminHandler(live *liveState, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /run", func(w http.ResponseWriter, r *http.Request) {
 		var req adminRequest
@@ -137,7 +142,7 @@ func adminHandler(cfg Config, st *tickets.Store, log *slog.Logger) http.Handler 
 			stdin: strings.NewReader(""), stdout: w, stderr: &stderr,
 			getenv:   func(string) (string, bool) { return "", false },
 			readFile: os.ReadFile, now: time.Now, lang: req.Lang,
-			live: &liveState{cfg: cfg, store: st},
+			live: live,
 		}
 		if a.lang != "vi" && a.lang != "en" {
 			a.lang = defaultLang
@@ -153,8 +158,8 @@ func adminHandler(cfg Config, st *tickets.Store, log *slog.Logger) http.Handler 
 // socket file is removed first: the caller holds the data directory's lock,
 // so no other live process can own it. A failure is returned for the
 // caller to log: the bot runs without the socket (path too long, say).
-func newAdminServer(cfg Config, st *tickets.Store, log *slog.Logger) (*httpServer, error) {
-	path := adminSocketPath(cfg.DataDir)
+func newAdminServer(live *liveState, log *slog.Logger) (*httpServer, error) {
+	path := adminSocketPath(live.cfg.DataDir)
 	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("admin socket: %w", err)
 	}
@@ -167,7 +172,7 @@ func newAdminServer(cfg Config, st *tickets.Store, log *slog.Logger) (*httpServe
 		return nil, fmt.Errorf("admin socket: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           adminHandler(cfg, st, log),
+		Handler:           adminHandler(live, log),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		// No write timeout: an export of a large store may take a while.

@@ -113,6 +113,8 @@ func commands() []*command {
 			viLong:   "Chạy được cả khi bot đang chạy: lệnh được chuyển cho tiến trình bot qua ổ cắm quản trị " + adminSocketName + " trong thư mục dữ liệu.",
 			enLong:   "Works while the bot runs too: the command is handed to the bot's process through the admin socket " + adminSocketName + " in the data directory.",
 			children: []*command{ticketsListCommand(), ticketsShowCommand(), ticketsExportCommand(), ticketsVerifyCommand(), ticketsPromoteCommand()}},
+		schedulesGroupCommand(),
+		remindCommand(),
 		backupCommand(),
 		restoreCommand(),
 		versionCommand(),

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"github.com/mostvn/supportbot/schedules"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,6 +23,7 @@ func (w *wiring) reloadOnHangup(ctx context.Context) error {
 			return nil
 		case <-hup:
 		}
+		w.reloadCalendar()
 		files, err := kbFS(w.cfg)
 		if err != nil {
 			w.log.Error("knowledge reload", "err", err)
@@ -37,4 +39,16 @@ func (w *wiring) reloadOnHangup(ctx context.Context) error {
 		}
 		w.log.Info("knowledge reloaded", "entries", w.kb.Stats().Entries, "took", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// reloadCalendar re-reads the deadlines file; a broken file is logged with
+// its line and the calendar in service stays.
+func (w *wiring) reloadCalendar() {
+	cal, err := schedules.LoadCalendar(w.cfg.DeadlinesFile)
+	if err != nil {
+		w.log.Error("deadlines reload failed; the previous calendar stays in service", "err", err)
+		return
+	}
+	w.reminders.SetCalendar(cal)
+	w.log.Info("deadlines reloaded")
 }

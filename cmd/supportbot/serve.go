@@ -13,6 +13,7 @@ import (
 	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/bot/slack"
 	"github.com/mostvn/supportbot/bot/telegram"
+	"github.com/mostvn/supportbot/schedules"
 )
 
 // publishTimeout bounds the start-up call that sets the command menu.
@@ -82,7 +83,10 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 	// sent on Telegram goes into the ticket's Slack thread, and back.
 	fetchers := outbox.Fetchers{}
 	g := &runGroup{log: log}
-	routes := map[string]http.Handler{}
+	routes := map[string]http.Handler{
+		// The reporting calendar for Google Calendar or Outlook: ?audience=province_dost|commune_pc|facility, ?lang=en.
+		"GET /deadlines.ics": schedules.ICSHandler(w.reminders.Calendar, w.now),
+	}
 	if cfg.TelegramEnabled() {
 		if err := addTelegram(g, w, cfg, fetchers, routes); err != nil {
 			return err

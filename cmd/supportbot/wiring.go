@@ -12,6 +12,7 @@ import (
 	"github.com/mostvn/supportbot/bot"
 	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/schedules"
 	"github.com/mostvn/supportbot/tickets"
 	bolt "go.etcd.io/bbolt"
 )
@@ -31,6 +32,10 @@ type wiring struct {
 	router  *bot.Router
 	ready   *readiness
 	now     func() time.Time // the app's clock (tests replace it)
+
+	engine    *schedules.Engine    // cron jobs: reminders, and with Slack the SLA watch, rota and digest
+	reminders *schedules.Reminders // deadline reminders
+	rota      *schedules.Rota      // on-call rota; nil without SUPPORTBOT_ROTA_FILE
 }
 
 // writableKBDir returns the configured knowledge folder for commands that
@@ -90,6 +95,17 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	if err != nil {
 		return nil, err
 	}
+	// The files that configure the schedules are read before the database
+	// is opened: a mistake in one stops the start with its file:line.
+	cal, err := schedules.LoadCalendar(cfg.DeadlinesFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", keyDeadlinesFile, err)
+	}
+	if cfg.RotaFile != "" {
+		if w.rota, err = schedules.LoadRota(cfg.RotaFile); err != nil {
+			return nil, fmt.Errorf("%s: %w", keyRotaFile, err)
+		}
+	}
 	files, err := kbFS(cfg)
 	if err != nil {
 		return nil, err
@@ -139,9 +155,12 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 		Metrics:     w.metrics,
 		Logger:      log.With("part", "router"),
 		BotUsername: username,
-		Staff:       staffOptions(cfg),
+		Staff:       staffOptions(cfg, w.rota),
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := w.wireSchedules(cal); err != nil {
 		return nil, err
 	}
 	if n, err := w.inbox.Pending(); err == nil && n > 0 {
@@ -157,12 +176,13 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 func (w *wiring) addCore(g *runGroup) {
 	g.add("router", w.router.Run)
 	g.add("outbox", w.outbox.Run)
+	g.add("schedules", w.engine.Run)
 }
 
 // addAdmin adds the admin socket (admin.go) to g. Without it the bot still
 // runs; ticket commands then wait for it to stop.
 func (w *wiring) addAdmin(g *runGroup) {
-	srv, err := newAdminServer(w.cfg, w.store, w.log.With("part", "admin"))
+	srv, err := newAdminServer(&liveState{cfg: w.cfg, store: w.store, reminders: w.reminders}, w.log.With("part", "admin"))
 	if err != nil {
 		w.log.Warn("no admin socket: ticket commands and backup cannot run beside the bot", "err", err)
 		return
@@ -196,9 +216,75 @@ func waitThen(fn func(ctx context.Context)) func(ctx context.Context) error {
 // staffOptions is where staff work tickets: the Slack triage channel when
 // Slack is configured, else nowhere (tickets are worked from the command
 // line). A console beside the same data directory posts nothing to Slack.
-func staffOptions(cfg Config) bot.StaffOptions {
+func staffOptions(cfg Config, rota *schedules.Rota) bot.StaffOptions {
 	if !cfg.SlackEnabled() {
 		return bot.StaffOptions{}
 	}
-	return bot.StaffOptions{Channel: bot.Slack, Triage: cfg.SlackTriage, OnCall: cfg.SlackOnCall, Lang: cfg.SlackLang, KnowledgeDir: cfg.KBDir}
+	o := bot.StaffOptions{Channel: bot.Slack, Triage: cfg.SlackTriage, OnCall: cfg.SlackOnCall, Lang: cfg.SlackLang, KnowledgeDir: cfg.KBDir}
+	if rota != nil {
+		o.OnCallFunc, o.Rota = rota.UserAt, rota
+	}
+	return o
+}
+
+// onCall is who is on call: the rota's person, else the fixed
+// SUPPORTBOT_SLACK_ONCALL.
+func (w *wiring) onCall(now time.Time) string {
+	if w.rota != nil {
+		return w.rota.UserAt(now)
+	}
+	return w.cfg.SlackOnCall
+}
+
+// wireSchedules makes the cron engine and its jobs: deadline reminders
+// always (officers get them on any channel), and with a Slack staff
+// channel the SLA escalation, the rota's handovers and the daily digest.
+func (w *wiring) wireSchedules(cal *schedules.Calendar) (err error) {
+	cfg, log := w.cfg, w.log
+	w.engine = schedules.NewEngine(schedules.EngineOptions{Now: w.now, Logger: log.With("part", "schedules"), Metrics: w.metrics})
+	w.reminders, err = schedules.New(w.db, schedules.Options{Calendar: cal, Directory: bot.OfficerDirectory{}, Outbox: w.outbox,
+		Now: w.now, Logger: log.With("part", "reminders"), Metrics: w.metrics, TriageChannel: slackTriage(cfg), TriageLang: cfg.SlackLang})
+	if err != nil {
+		return err
+	}
+	if err := w.reminders.Register(w.engine); err != nil {
+		return err
+	}
+	if !cfg.SlackEnabled() {
+		return nil
+	}
+	sla, err := schedules.NewSLAWatch(schedules.SLAOptions{Tickets: w.store, Outbox: w.outbox, Triage: cfg.SlackTriage,
+		OnCall: w.onCall, Supervisor: cfg.SlackSupervisor, SupervisorAfter: cfg.SupervisorAfter, Lang: cfg.SlackLang,
+		Logger: log.With("part", "sla")})
+	if err != nil {
+		return err
+	}
+	if err := sla.Register(w.engine); err != nil {
+		return err
+	}
+	if w.rota != nil {
+		n, err := schedules.NewRotaNotices(schedules.RotaNoticesOptions{DB: w.db, Outbox: w.outbox, Triage: cfg.SlackTriage,
+			Rota: w.rota, Lang: cfg.SlackLang, Logger: log.With("part", "rota")})
+		if err != nil {
+			return err
+		}
+		if err := n.Register(w.engine); err != nil {
+			return err
+		}
+	}
+	d, err := schedules.NewDigest(schedules.DigestOptions{Tickets: w.store, Outbox: w.outbox, Triage: cfg.SlackTriage,
+		DataDir: cfg.DataDir, Lang: cfg.SlackLang, Rota: w.rota, Logger: log.With("part", "digest")})
+	if err != nil {
+		return err
+	}
+	return d.Register(w.engine)
+}
+
+// slackTriage is the triage channel when Slack is on, else "" (reminders
+// then post their lists of units still owing a report nowhere).
+func slackTriage(cfg Config) string {
+	if !cfg.SlackEnabled() {
+		return ""
+	}
+	return cfg.SlackTriage
 }
