@@ -3,9 +3,26 @@ module github.com/mostvn/supportbot
 go 1.26.8
 
 require (
+	github.com/blevesearch/bleve/v2 v2.6.1
+	github.com/go-telegram/bot v1.19.0
+	github.com/robfig/cron/v3 v3.0.1 // pinned for the Slack and reminders work (../shared/notes/libraries.md §0)
+	github.com/slack-go/slack v0.35.0 // pinned for the Slack and reminders work (../shared/notes/libraries.md §0)
+	go.etcd.io/bbolt v1.5.0
+	golang.org/x/net v0.62.0
+	golang.org/x/text v0.43.0
+	gopkg.in/yaml.v3 v3.0.1
+)
+
+require (
+	github.com/arran4/golang-ical v0.3.4
+	github.com/emersion/go-ical v0.0.0-20250329121855-f41e73efc392
+	github.com/go-analyze/charts v0.6.4
+	github.com/gorilla/websocket v1.5.3
+)
+
+require (
 	github.com/RoaringBitmap/roaring/v2 v2.14.5 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect
-	github.com/blevesearch/bleve/v2 v2.6.1
 	github.com/blevesearch/bleve_index_api v1.4.1 // indirect
 	github.com/blevesearch/geo v0.2.6 // indirect
 	github.com/blevesearch/go-faiss v1.1.5 // indirect
@@ -24,17 +41,14 @@ require (
 	github.com/blevesearch/zapx/v15 v15.4.3 // indirect
 	github.com/blevesearch/zapx/v16 v16.3.4 // indirect
 	github.com/blevesearch/zapx/v17 v17.2.3 // indirect
-	github.com/go-telegram/bot v1.19.0
+	github.com/dustin/go-humanize v1.0.1 // indirect
+	github.com/go-analyze/bulk v0.1.6 // indirect
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/golang/snappy v1.0.0 // indirect
-	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
-	github.com/robfig/cron/v3 v3.0.1 // pinned for the Slack and reminders work (../shared/notes/libraries.md §0)
-	github.com/slack-go/slack v0.35.0 // pinned for the Slack and reminders work (../shared/notes/libraries.md §0)
-	go.etcd.io/bbolt v1.5.0
-	golang.org/x/net v0.62.0
+	github.com/teambition/rrule-go v1.8.2 // indirect
+	golang.org/x/image v0.45.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/text v0.43.0
 	google.golang.org/protobuf v1.36.6 // indirect
-	gopkg.in/yaml.v3 v3.0.1
 )

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mostvn/supportbot/knowledge"
+	"github.com/mostvn/supportbot/schedules"
 	"github.com/mostvn/supportbot/tickets"
 )
 
@@ -291,6 +292,8 @@ func (t *turn) callback() error {
 	case strings.HasPrefix(data, cbLang):
 		t.toast("")
 		return t.setLang(data[len(cbLang):])
+	case strings.HasPrefix(data, schedules.ConfirmPrefix):
+		return t.confirmDeadline(data) // reminders.go
 	}
 	t.toast("") // a stale or foreign button: just stop the client's spinner
 	return nil

@@ -34,6 +34,12 @@ type StaffOptions struct {
 	// OnCall is the user (Slack user ID) mentioned on urgent tickets; ""
 	// mentions nobody.
 	OnCall string
+	// OnCallFunc, when set, names the on-call person at a moment and is
+	// used instead of OnCall (cmd wires the rota's UserAt).
+	OnCallFunc func(now time.Time) string
+	// Rota, when set, answers /support oncall (schedules.Rota implements
+	// it); unset, /support oncall shows the help.
+	Rota OnCallRota
 	// Lang is the staff's language, LangVI (the default) or LangEN.
 	Lang string
 	// KnowledgeDir is the knowledge base directory. When set, a ticket
@@ -79,6 +85,22 @@ const (
 const kindStaff planKind = 100
 
 func (s StaffOptions) enabled() bool { return s.Channel != "" }
+
+// OnCallRota tells who is on call: *schedules.Rota implements it.
+type OnCallRota interface {
+	// OnCallText renders who is on call at now and who is next, in the
+	// core markup, in lang.
+	OnCallText(now time.Time, lang string) string
+}
+
+// onCall returns the Slack user ID of the on-call person at now: from
+// OnCallFunc when set, else OnCall; "" for nobody.
+func (s StaffOptions) onCall(now time.Time) string {
+	if s.OnCallFunc != nil {
+		return s.OnCallFunc(now)
+	}
+	return s.OnCall
+}
 
 // check validates s and fills the default language.
 func (s StaffOptions) check() (StaffOptions, error) {

@@ -213,7 +213,7 @@ func (t *turn) escalate(tk *tickets.Ticket) error {
 		return fmt.Errorf("escalate %s: %w", tk.ID, err)
 	}
 	p := t.toThread(tk.ID, tr(t.lang, stfEscalatedThread, esc(t.staffName())))
-	if oc := t.r.staff.OnCall; oc != "" {
+	if oc := t.r.staff.onCall(t.now); oc != "" {
 		p.Mentions = []string{oc}
 	}
 	return t.cardChanged(tk)

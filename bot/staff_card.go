@@ -147,8 +147,8 @@ func (r *Router) card(tx *tickets.Tx, tk *tickets.Ticket, now time.Time) (Reply,
 			{Text: tr(lang, btnStfClose), Data: ticketButton(actClose, tk.ID)},
 		}}
 	}
-	if tk.Priority == tickets.PriorityUrgent && tk.Open() && r.staff.OnCall != "" {
-		rep.Mentions = []string{r.staff.OnCall}
+	if oc := r.staff.onCall(now); tk.Priority == tickets.PriorityUrgent && tk.Open() && oc != "" {
+		rep.Mentions = []string{oc}
 	}
 	return rep, nil
 }

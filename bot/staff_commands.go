@@ -21,6 +21,7 @@ const (
 	supCmdShow
 	supCmdAssign
 	supCmdStats
+	supCmdOnCall
 )
 
 // supportNames maps every accepted subcommand name (folded: lower case, no
@@ -32,11 +33,12 @@ var supportNames = map[string]supportCmd{
 	"show": supCmdShow, "view": supCmdShow, "xem": supCmdShow,
 	"assign": supCmdAssign, "giao": supCmdAssign,
 	"stats": supCmdStats, "thongke": supCmdStats,
+	"oncall": supCmdOnCall, "truc": supCmdOnCall, "lichtruc": supCmdOnCall,
 }
 
 // staffOnly are the subcommands a guest may not use: they show or change
 // tickets.
-var staffOnly = map[supportCmd]bool{supCmdTickets: true, supCmdShow: true, supCmdAssign: true, supCmdStats: true}
+var staffOnly = map[supportCmd]bool{supCmdTickets: true, supCmdShow: true, supCmdAssign: true, supCmdStats: true, supCmdOnCall: true}
 
 // parseSupport splits the arguments of /support into the subcommand, its
 // name as typed and the rest.
@@ -85,6 +87,13 @@ func (t *turn) supportCommand(args string) error {
 		return t.supportAssign(lang, rest)
 	case supCmdStats:
 		return t.supportStats(lang)
+	case supCmdOnCall:
+		if rota := t.r.staff.Rota; rota != nil {
+			t.ephemeral(rota.OnCallText(t.now, lang))
+			return nil
+		}
+		t.ephemeral(tr(lang, supHelp)) // no rota configured
+		return nil
 	case supCmdHelp:
 		t.ephemeral(tr(lang, supHelp))
 		return nil

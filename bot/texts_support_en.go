@@ -8,6 +8,7 @@ var textsSupportEN = map[textKey]string{
 		"/support show HT-000042 — one ticket in full\n" +
 		"/support assign HT-000042 @person — assign a ticket to a support officer\n" +
 		"/support stats — ticket statistics\n" +
+		"/support oncall — who is on call now, and next\n" +
 		"/support help — this help",
 	supUnknown:     "There is no subcommand “%s”.",
 	supStaffOnly:   "Only the ministry's support staff can use this command. You can still ask the knowledge base: /support ask &lt;question&gt;",

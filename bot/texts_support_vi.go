@@ -8,6 +8,7 @@ var textsSupportVI = map[textKey]string{
 		"/support xem HT-000042 — xem toàn bộ một phiếu\n" +
 		"/support giao HT-000042 @người — giao phiếu cho cán bộ hỗ trợ\n" +
 		"/support thongke — thống kê phiếu\n" +
+		"/support truc — ai đang trực, ai trực ca sau\n" +
 		"/support trogiup — trợ giúp",
 	supUnknown:     "Không có lệnh con “%s”.",
 	supStaffOnly:   "Chỉ cán bộ hỗ trợ của Bộ mới dùng được lệnh này. Bạn vẫn có thể hỏi cơ sở tri thức: /support hoi &lt;câu hỏi&gt;",

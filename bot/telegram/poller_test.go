@@ -357,3 +357,21 @@ func TestPollerSkipsUndecodableUpdate(t *testing.T) {
 		t.Errorf("undecodable update not counted:\n%s", out.String())
 	}
 }
+
+// Edits and attachments reach the inbox: before, an edit was dropped
+// without a word.
+func TestPollerStoresEditsAndFiles(t *testing.T) {
+	fake := newFake(t, faketg.Options{})
+	in := newInbox(t, openDB(t, t.TempDir()))
+	a := fake.PushText(42, 42, "Hạn nộp báo cáo?")
+	b := fake.PushEdit(42, 42, 1, "Hạn nộp báo cáo quý?")
+	c, _ := fake.PushPhoto(42, 42, []byte{0xff, 0xd8, 0xff}, "/ticket màn hình lỗi")
+	stop := runPoller(t, newPoller(t, fake, in, telegram.PollerOptions{}))
+	waitConfirmed(t, fake, a, b, c)
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(t, in); got != 3 {
+		t.Errorf("inbox holds %d messages, want 3 (the edit and the photo too)", got)
+	}
+}

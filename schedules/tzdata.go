@@ -1,0 +1,4 @@
+package schedules
+
+// The binary may run in a minimal container without /usr/share/zoneinfo.
+import _ "time/tzdata"
