@@ -71,7 +71,14 @@ type File struct {
 	Size int64   `json:"size,omitempty"`
 	Path string  `json:"path,omitempty"` // where the bot stored it
 	URL  string  `json:"url,omitempty"`  // where the channel serves it (Slack url_private)
+	// Data is the content of a small file the bot made itself (a
+	// calendar, a few kilobytes), kept in the outbox item so that it
+	// survives a restart with the reply; at most MaxInlineFile bytes.
+	Data []byte `json:"data,omitempty"`
 }
+
+// MaxInlineFile bounds File.Data: bigger files go by Path.
+const MaxInlineFile = 64 << 10
 
 // Input is one field of a View.
 type Input struct {
