@@ -4,7 +4,7 @@ BIN     ?= bin/supportbot
 BENCH   ?= ../shared/bench
 PKGS    := ./...
 
-.PHONY: all build run test bench eval lint fmt clean
+.PHONY: all build run test bench eval lint fmt clean fuzz soak
 
 all: lint test build
 
@@ -55,6 +55,26 @@ eval: build
 	    ./$(BIN) kb eval --dataset $(BENCH)/$$ds $$tones $$stock --json; \
 	  done; done; \
 	done
+
+## fuzz: every fuzz target for FUZZTIME each (default 20s; not part of test or CI, which run only the
+##   seeds and testdata/fuzz/ corpora): command parser, legal-text splitter, Markdown front matter,
+##   Telegram update decoding, Slack events and interactive payloads. New crashers land in the
+##   package's testdata/fuzz/<FuzzName>/: keep the interesting ones, fix, commit.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := ./bot/:FuzzParseCommand ./knowledge/:FuzzSplitLegalText ./knowledge/:FuzzParseMarkdown \
+	./bot/telegram/:FuzzConvert ./bot/slack/:FuzzSlackEvent ./bot/slack/:FuzzSlackInteractive
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; echo "== $$name ($$pkg, $(FUZZTIME))"; \
+	  $(GO) test -run='^$$' -fuzz="^$$name\$$" -fuzztime=$(FUZZTIME) $$pkg || exit 1; \
+	done
+
+## soak: the real binary for about 10 minutes against the fakes (questions, tickets, Slack staff replies,
+##   reminders; one kill -9 and a 30 s Bot API outage in the middle): messages lost (must be 0),
+##   duplicates, resident memory at start and end (at most 150 MB). SOAK_DURATION changes the load phase.
+SOAK_DURATION ?= 10m
+soak:
+	SUPPORTBOT_SOAK=1 SUPPORTBOT_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -run='^TestSoak$$' -count=1 -v -timeout=40m ./cmd/supportbot/
 
 ## lint: gofmt and go vet must be clean
 lint:

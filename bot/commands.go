@@ -26,6 +26,9 @@ const (
 	cmdRegister
 	cmdLang
 	cmdCancel
+	cmdDeadlines // /han: the officer's deadlines (deadlines.go)
+	cmdFollow    // /theodoi ID
+	cmdUnfollow  // /bothoi ID
 )
 
 // commandNames maps every accepted name (lower case, tone marks folded) to
@@ -49,6 +52,17 @@ var commandNames = map[string]cmdID{
 	"language":  cmdLang,
 	"huy":       cmdCancel,
 	"cancel":    cmdCancel,
+
+	"han":         cmdDeadlines,
+	"hanbaocao":   cmdDeadlines,
+	"deadlines":   cmdDeadlines,
+	"theodoi":     cmdFollow,
+	"subscribe":   cmdFollow,
+	"follow":      cmdFollow,
+	"bothoi":      cmdUnfollow,
+	"botheodoi":   cmdUnfollow,
+	"unsubscribe": cmdUnfollow,
+	"unfollow":    cmdUnfollow,
 }
 
 // menu lists, per language, the commands the menu shows, in order. /help
@@ -59,11 +73,13 @@ var menu = map[string][]struct {
 }{
 	LangVI: {
 		{"hoi", cmdDescAsk}, {"ticket", cmdDescTicket}, {"phieu", cmdDescTickets},
+		{"han", cmdDescDeadlines}, {"theodoi", cmdDescFollow}, {"bothoi", cmdDescUnfollow},
 		{"dangky", cmdDescRegister}, {"lang", cmdDescLang}, {"huy", cmdDescCancel},
 		{"help", cmdDescHelp}, {"start", cmdDescStart},
 	},
 	LangEN: {
 		{"ask", cmdDescAsk}, {"ticket", cmdDescTicket}, {"mytickets", cmdDescTickets},
+		{"deadlines", cmdDescDeadlines}, {"subscribe", cmdDescFollow}, {"unsubscribe", cmdDescUnfollow},
 		{"register", cmdDescRegister}, {"lang", cmdDescLang}, {"cancel", cmdDescCancel},
 		{"help", cmdDescHelp}, {"start", cmdDescStart},
 	},

@@ -61,6 +61,12 @@ func (t *turn) command(p plan, res knowledge.Result) error {
 		return t.setLang(p.args)
 	case cmdCancel:
 		t.cancel()
+	case cmdDeadlines:
+		return t.deadlinesCommand(p.args) // deadlines.go
+	case cmdFollow:
+		return t.followCommand(p.args)
+	case cmdUnfollow:
+		return t.unfollowCommand(p.args)
 	default:
 		t.reply(tr(t.lang, txtUnknownCommand, esc(p.typed)))
 	}

@@ -17,6 +17,9 @@ const (
 
 // listTickets replies with the officer's own tickets and their states.
 func (t *turn) listTickets() error {
+	if inGroup(t.m) {
+		return t.ticketsInGroup("") // never to the whole group: groups.go
+	}
 	list, err := t.tk.List(tickets.Filter{Channel: string(t.m.Channel), UserID: t.m.UserID, Limit: maxListed})
 	if err != nil {
 		return fmt.Errorf("list tickets: %w", err)
@@ -41,6 +44,9 @@ func (t *turn) listTickets() error {
 // missing one, so that its existence does not leak. Afterwards the
 // officer's plain messages go into the ticket.
 func (t *turn) showTicket(arg string) error {
+	if inGroup(t.m) {
+		return t.ticketsInGroup(arg)
+	}
 	seq, err := tickets.ParseID(arg)
 	if err != nil {
 		t.reply(tr(t.lang, txtTicketBadID, esc(arg)))

@@ -9,6 +9,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/schedules"
 	"github.com/mostvn/supportbot/tickets"
@@ -47,6 +48,9 @@ type plan struct {
 // classify decides what entry e is, reading only.
 func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now time.Time, username string) (plan, error) {
 	m := &e.Msg
+	if notForUs(tx, m, username) {
+		return plan{kind: kindIgnored}, nil // groups.go
+	}
 	switch {
 	case e.badUTF8():
 		return plan{kind: kindBadUTF8}, nil
@@ -54,8 +58,13 @@ func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now tim
 		return plan{kind: kindTooLong}, nil
 	case m.CallbackData != "":
 		return plan{kind: kindCallback}, nil
+	case m.Command == CommandEdited:
+		return plan{kind: kindEdited}, nil
 	}
 	text := strings.TrimSpace(m.Text)
+	if inGroup(m) {
+		text = stripMention(text, username) // "@bot câu hỏi" asks "câu hỏi"
+	}
 	if text == "" {
 		return plan{kind: kindNoText}, nil
 	}
@@ -149,7 +158,10 @@ func (t *turn) reply(text string) *Reply {
 // toast answers the button press being handled (Telegram shows the text
 // briefly); every button press gets one, or the client keeps spinning.
 func (t *turn) toast(text string) {
-	t.replies = append(t.replies, Reply{Channel: t.m.Channel, ChatID: t.m.ChatID, Text: text, CallbackID: t.m.CallbackID})
+	// KindAnswer: never rate limited, never queued behind the chat's
+	// messages (a button press waits for its answer).
+	t.replies = append(t.replies, Reply{Kind: outbox.KindAnswer, Channel: t.m.Channel, ChatID: t.m.ChatID, UserID: t.m.UserID,
+		Text: text, CallbackID: t.m.CallbackID})
 }
 
 // run executes p with the search result res (zero unless p has a query).
@@ -157,6 +169,13 @@ func (t *turn) run(p plan, res knowledge.Result) error {
 	t.res = res
 	if p.kind == kindStaff {
 		return t.staffTurn() // staff_actions.go
+	}
+	switch p.kind {
+	case kindIgnored:
+		return nil // a group message for others (groups.go)
+	case kindEdited:
+		t.reply(tr(t.lang, txtEdited))
+		return nil
 	}
 	t.fileProblem()
 	switch p.kind {
@@ -294,6 +313,8 @@ func (t *turn) callback() error {
 		return t.setLang(data[len(cbLang):])
 	case strings.HasPrefix(data, schedules.ConfirmPrefix):
 		return t.confirmDeadline(data) // reminders.go
+	case strings.HasPrefix(data, cbDeadlines):
+		return t.deadlineButton(data) // deadlines.go
 	}
 	t.toast("") // a stale or foreign button: just stop the client's spinner
 	return nil

@@ -52,7 +52,7 @@ type inboxEntry struct {
 }
 
 // badUTF8 reports whether the message arrived with invalid UTF-8 text.
-func (e *inboxEntry) badUTF8() bool { return e.RawText != nil }
+func (e *inboxEntry) badUTF8() bool { return e.RawText != nil || e.Msg.BadText }
 
 // Inbox is the durable queue of inbound messages, in one bbolt file shared
 // with the rest of the process. Channels add to it before acknowledging an

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -207,4 +208,74 @@ func unstamp(v []byte) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(0, int64(binary.BigEndian.Uint64(v)))
+}
+
+// ErrNoFailedEntry is returned (wrapped) by RetryFailed for a sequence that
+// names no failed entry (never one, retried already, or pruned).
+var ErrNoFailedEntry = errors.New("bot: no such failed inbox entry")
+
+// RetryFailed puts failed entry seq back in the inbox, as a new pending
+// entry after every other, and forgets the failure, in one transaction:
+// an operator retries a message once the cause of its failure is fixed.
+// The Router handles it again as if it had just arrived (the officer,
+// who was apologised to when it failed, then gets the answer too). It
+// returns the new entry's sequence. An entry set aside as undecodable
+// (FailedEntry.Poison) cannot be retried: its error wraps
+// ErrInvalidMessage. Errors: ErrNoFailedEntry, ErrInvalidMessage, or
+// bbolt's.
+func (in *Inbox) RetryFailed(seq uint64) (newSeq uint64, err error) {
+	err = in.db.Update(func(tx *bolt.Tx) error {
+		k := seqKey(seq)
+		failed, entries := tx.Bucket(bucketInboxFailed), tx.Bucket(bucketInbox)
+		if failed.Get(k) == nil {
+			return fmt.Errorf("%w: %d", ErrNoFailedEntry, seq)
+		}
+		if tx.Bucket(bucketInboxPoison).Get(k) != nil {
+			return fmt.Errorf("%w: entry %d could not be decoded and cannot be retried", ErrInvalidMessage, seq)
+		}
+		raw := entries.Get(k)
+		if raw == nil {
+			return fmt.Errorf("%w: %d", ErrNoFailedEntry, seq)
+		}
+		var e inboxEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return fmt.Errorf("%w: entry %d: %v", ErrInvalidMessage, seq, err)
+		}
+		n, err := entries.NextSequence()
+		if err != nil {
+			return err
+		}
+		e.Seq, e.State, e.Err = n, statePending, ""
+		v, err := json.Marshal(&e)
+		if err != nil {
+			return fmt.Errorf("encode entry %d: %w", n, err)
+		}
+		nk := seqKey(n)
+		if err := entries.Put(nk, v); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketInboxPending).Put(nk, nil); err != nil {
+			return err
+		}
+		if err := entries.Delete(k); err != nil {
+			return err
+		}
+		if err := failed.Delete(k); err != nil {
+			return err
+		}
+		// The dedupe key now names the new entry, and is kept from now.
+		if err := tx.Bucket(bucketInboxSeen).Put(sourceKey(e.Msg.Channel, e.Msg.SourceID), seenValue(n, in.now())); err != nil {
+			return err
+		}
+		newSeq = n
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("bot: inbox retry failed entry: %w", err)
+	}
+	select {
+	case in.notify <- struct{}{}:
+	default:
+	}
+	return newSeq, nil
 }

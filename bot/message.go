@@ -65,7 +65,11 @@ type Message struct {
 	LangCode string  `json:"lang_code,omitempty"` // the client's language (Telegram language_code)
 	Role     Role    `json:"role,omitempty"`
 
-	Text      string `json:"text,omitempty"`
+	Text string `json:"text,omitempty"`
+	// BadText says the text arrived damaged: invalid UTF-8 that the
+	// channel's JSON decoding replaced with U+FFFD before the core saw it.
+	// The officer is told, as for invalid bytes in Text.
+	BadText   bool   `json:"bad_text,omitempty"`
 	MessageID string `json:"message_id,omitempty"`  // the channel's id of this message
 	ReplyToID string `json:"reply_to_id,omitempty"` // id of the (bot) message this one replies to
 	Files     []File `json:"files,omitempty"`       // photos and documents sent with it

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,7 +36,7 @@ func promParse(t *testing.T, text string) map[string]float64 {
 					t.Fatalf("line %d: second TYPE for %s", ln, f[2])
 				}
 				switch f[3] {
-				case "counter", "gauge", "histogram":
+				case "counter", "gauge", "histogram", "summary", "untyped": // the Go collector's go_gc_duration_seconds is a summary
 				default:
 					t.Fatalf("line %d: type %q", ln, f[3])
 				}
@@ -113,12 +114,13 @@ func TestMetricsExpositionParses(t *testing.T) {
 		t.Errorf("HELP not escaped:\n%s", b.String())
 	}
 
-	// The same state writes the same bytes.
+	// The same state writes the same bytes (the application's series: the
+	// runtime's go_* and process_* move between two scrapes).
 	var again strings.Builder
 	if err := m.WritePrometheus(&again); err != nil {
 		t.Fatal(err)
 	}
-	if again.String() != b.String() {
+	if supportbotLines(again.String()) != supportbotLines(b.String()) {
 		t.Error("two scrapes of the same state differ")
 	}
 }
@@ -178,8 +180,81 @@ func TestMetricsGaugeVecFunc(t *testing.T) {
 	if err := m.WritePrometheus(&b); err != nil {
 		t.Fatal(err)
 	}
-	got := promParse(t, b.String())
+	got := promParse(t, supportbotLines(b.String()))
 	if got[`supportbot_outbox_parked{channel="slack"}`] != 3 || len(got) != 2 {
 		t.Errorf("parked gauge per channel: %v\n%s", got, b.String())
+	}
+}
+
+// supportbotLines keeps the lines of an exposition that are about the
+// application's own series (supportbot_*), dropping the runtime's.
+func supportbotLines(text string) string {
+	var b strings.Builder
+	for line := range strings.Lines(text) {
+		if strings.HasPrefix(line, "supportbot_") || strings.HasPrefix(line, "# HELP supportbot_") || strings.HasPrefix(line, "# TYPE supportbot_") {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+func TestMetricsRuntimeAndProcess(t *testing.T) {
+	m := bot.NewMetrics()
+	m.Inc("supportbot_messages_in_total", "channel", "telegram")
+	rec := httptest.NewRecorder()
+	m.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	got := promParse(t, rec.Body.String())
+	if v, ok := got["go_goroutines"]; !ok || v < 1 {
+		t.Errorf("go_goroutines = %v (present %v)", v, ok)
+	}
+	if runtime.GOOS == "linux" {
+		if v, ok := got["process_resident_memory_bytes"]; !ok || v < 1<<20 {
+			t.Errorf("process_resident_memory_bytes = %v (present %v)", v, ok)
+		}
+	}
+	if got[`supportbot_messages_in_total{channel="telegram"}`] != 1 {
+		t.Errorf("application series missing beside the runtime's:\n%s", rec.Body.String())
+	}
+
+	// WritePrometheus (what /metrics calls) writes the same families.
+	var b strings.Builder
+	if err := m.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "\ngo_goroutines ") {
+		t.Errorf("WritePrometheus lacks go_goroutines:\n%s", b.String())
+	}
+	if runtime.GOOS == "linux" && !strings.Contains(b.String(), "\nprocess_resident_memory_bytes ") {
+		t.Errorf("WritePrometheus lacks process_resident_memory_bytes:\n%s", b.String())
+	}
+}
+
+func TestMetricsConflictsAreIgnored(t *testing.T) {
+	m := bot.NewMetrics()
+	m.Inc("supportbot_x_total", "channel", "telegram")
+	m.Inc("supportbot_x_total", "kind", "server")  // other label names: ignored
+	m.Observe("supportbot_x_total", 1)             // other kind: ignored
+	m.GaugeFunc("supportbot_x_total", "", nil)     // other kind: ignored
+	m.Inc("supportbot_bad name_total")             // invalid name: ignored, no panic
+	m.Inc("supportbot_y_total", "channel", "\xff") // invalid UTF-8 value: U+FFFD
+	m.GaugeFunc("supportbot_g", "", func() float64 { return 1 })
+	m.GaugeFunc("supportbot_g", "", func() float64 { return 2 }) // replaces f
+	var b strings.Builder
+	if err := m.WritePrometheus(&b); err != nil {
+		t.Fatal(err)
+	}
+	got := promParse(t, supportbotLines(b.String()))
+	want := map[string]float64{
+		`supportbot_x_total{channel="telegram"}`: 1,
+		"supportbot_y_total{channel=\"\uFFFD\"}": 1,
+		`supportbot_g`:                           2,
+	}
+	if len(got) != len(want) {
+		t.Errorf("series %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s = %v, want %v", k, got[k], v)
+		}
 	}
 }

@@ -165,6 +165,14 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 		return st, fmt.Errorf("bot: prune failed entries: %w", err)
 	}
 
+	// The bot's messages in groups (groups.go): a reply to one older than
+	// LinkRetention is no longer taken as addressed to the bot.
+	if _, err = r.pruneBucket(ctx, bucketBotSent, func(_ *bolt.Tx, _, v []byte) (bool, error) {
+		return len(v) != 8 || !time.Unix(0, int64(binary.BigEndian.Uint64(v))).After(linkCut), nil
+	}, nil); err != nil {
+		return st, fmt.Errorf("bot: prune the bot's group messages: %w", err)
+	}
+
 	// The outbox's own bookkeeping (dead letters, the ids of sent
 	// messages under their refs) ages on the same schedule.
 	if st.outbox, err = r.out.Prune(now); err != nil {

@@ -64,6 +64,11 @@ type RouterOptions struct {
 	// Staff is the staff channel where tickets are worked (staff.go); the
 	// zero value has none.
 	Staff StaffOptions
+	// Deadlines is the deadline calendar with its reminders' state, for
+	// /han, /theodoi, /bothoi and /support deadlines (deadlines.go): cmd
+	// passes its *schedules.Reminders. Nil: those commands say the
+	// calendar is not enabled.
+	Deadlines Deadlines
 }
 
 // Router drains the Inbox: it handles each entry, in order per chat (per
@@ -84,6 +89,7 @@ type Router struct {
 	pruneEvery  time.Duration
 	botUsername string // RouterOptions.BotUsername without '@'
 	staff       StaffOptions
+	deadlines   Deadlines
 
 	onHandled func(Message)    // test seam: called after an entry's commit
 	pruneTick <-chan time.Time // test seam: replaces the pruning ticker
@@ -144,7 +150,7 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	var err error
 	r := &Router{db: db, in: in, kb: kb, st: st, out: out, workers: opts.Workers,
 		now: opts.Now, metrics: opts.Metrics, log: opts.Logger, pruneEvery: opts.PruneEvery,
-		botUsername: strings.TrimPrefix(strings.TrimSpace(opts.BotUsername), "@")}
+		botUsername: strings.TrimPrefix(strings.TrimSpace(opts.BotUsername), "@"), deadlines: opts.Deadlines}
 	if r.staff, err = opts.Staff.check(); err != nil {
 		return nil, err
 	}
@@ -161,7 +167,7 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketOfficers, bucketQuestions, bucketLinks, bucketRetention} {
+		for _, b := range [][]byte{bucketOfficers, bucketQuestions, bucketLinks, bucketRetention, bucketBotSent} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -178,6 +184,9 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	m.Help("supportbot_search_seconds", "Time spent in knowledge search per question.")
 	m.Help("supportbot_updates_failed_total", "Inbound messages whose handling failed or panicked; they are kept for operators (Inbox.Failed).")
 	m.Help("supportbot_feedback_total", "Presses of the answer feedback buttons, by value (ok, no).")
+	m.Help("supportbot_deadline_confirmations_total", "Presses of a reminder's \"report submitted\" that recorded a unit's first confirmation.")
+	m.Help("supportbot_deadline_follows_total", "Deadlines followed (/theodoi) and stopped (/bothoi) by officers, by action.")
+	m.Help("supportbot_deadline_calendars_total", "Deadline calendars (.ics) sent to officers by /han.")
 	m.Help("supportbot_inbox_poison_total", "Inbox entries that could not be decoded and were set aside unhandled (see Inbox.Failed).")
 	m.GaugeFunc("supportbot_inbox_failed", "Failed inbox entries kept for operators (Inbox.Failed), pruned after FailedRetention.", func() float64 {
 		n, err := in.FailedCount()
@@ -423,6 +432,9 @@ func (r *Router) search(ctx context.Context, q, lang string) (knowledge.Result, 
 // about a ticket to the ticket, so that the officer's reply to it joins the
 // ticket's conversation.
 func (r *Router) OnSent(tx *bolt.Tx, rep Reply, sentID string) error {
+	if err := r.sentHook(tx, rep, sentID); err != nil { // groups.go, broadcast.go
+		return err
+	}
 	if rep.TicketID == "" || sentID == "" || rep.CallbackID != "" {
 		return nil
 	}
@@ -436,6 +448,9 @@ func (r *Router) OnSent(tx *bolt.Tx, rep Reply, sentID string) error {
 // could not be delivered for good (blocked by the user, chat not found) is
 // recorded on the ticket, where staff see it.
 func (r *Router) OnFailed(tx *bolt.Tx, rep Reply, err error) error {
+	if rep.Ref != "" && isAnnouncementRef(rep.Ref) { // broadcast.go
+		return markAnnouncement(tx, rep, stFailed)
+	}
 	if rep.TicketID == "" {
 		// Logged once, after commit: a shared group commit may run this twice.
 		tx.OnCommit(func() { r.log.Warn("reply not delivered", "channel", rep.Channel, "chat", rep.ChatID, "err", err) })

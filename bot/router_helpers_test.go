@@ -1,8 +1,10 @@
 package bot_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +15,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
 	"github.com/mostvn/supportbot/tickets"
 )
@@ -211,7 +214,10 @@ func (h *rtHarness) next() rtSent {
 	}
 }
 
-// say sends m and returns its n replies, toasts included, in order.
+// say sends m and returns its n replies, toasts included: the answer to a
+// button press first, then the messages in the order delivered. A toast
+// travels apart from the chat's messages (never rate limited, never
+// queued behind them), so its place among them is not fixed.
 func (h *rtHarness) say(m bot.Message, n int) []rtSent {
 	h.t.Helper()
 	h.add(m)
@@ -219,7 +225,17 @@ func (h *rtHarness) say(m bot.Message, n int) []rtSent {
 	for i := range out {
 		out[i] = h.next()
 	}
+	slices.SortStableFunc(out, func(a, b rtSent) int {
+		return cmp.Compare(btoi(b.Kind == outbox.KindAnswer), btoi(a.Kind == outbox.KindAnswer))
+	})
 	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // one sends m and returns its only reply.

@@ -22,6 +22,7 @@ const (
 	supCmdAssign
 	supCmdStats
 	supCmdOnCall
+	supCmdDeadlines
 )
 
 // supportNames maps every accepted subcommand name (folded: lower case, no
@@ -34,11 +35,12 @@ var supportNames = map[string]supportCmd{
 	"assign": supCmdAssign, "giao": supCmdAssign,
 	"stats": supCmdStats, "thongke": supCmdStats,
 	"oncall": supCmdOnCall, "truc": supCmdOnCall, "lichtruc": supCmdOnCall,
+	"deadlines": supCmdDeadlines, "deadline": supCmdDeadlines, "han": supCmdDeadlines, "hanbaocao": supCmdDeadlines, "baocao": supCmdDeadlines,
 }
 
 // staffOnly are the subcommands a guest may not use: they show or change
 // tickets.
-var staffOnly = map[supportCmd]bool{supCmdTickets: true, supCmdShow: true, supCmdAssign: true, supCmdStats: true, supCmdOnCall: true}
+var staffOnly = map[supportCmd]bool{supCmdTickets: true, supCmdShow: true, supCmdAssign: true, supCmdStats: true, supCmdOnCall: true, supCmdDeadlines: true}
 
 // parseSupport splits the arguments of /support into the subcommand, its
 // name as typed and the rest.
@@ -94,6 +96,8 @@ func (t *turn) supportCommand(args string) error {
 		}
 		t.ephemeral(tr(lang, supHelp)) // no rota configured
 		return nil
+	case supCmdDeadlines:
+		return t.supportDeadlines(lang, rest) // deadlines_staff.go
 	case supCmdHelp:
 		t.ephemeral(tr(lang, supHelp))
 		return nil

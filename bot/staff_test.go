@@ -3,6 +3,7 @@ package bot_test
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -391,7 +392,7 @@ func TestFilesTravelBothWays(t *testing.T) {
 	q := h.msg("100", "Hồ sơ của tôi bị trả lại")
 	q.Files = []bot.File{photo}
 	id, c, reply := h.openWith(q)
-	if p := h.want("the question in the thread", inThread(id, "Hồ sơ của tôi")); !slices.Equal(p.Files, q.Files) {
+	if p := h.want("the question in the thread", inThread(id, "Hồ sơ của tôi")); !reflect.DeepEqual(p.Files, q.Files) {
 		t.Errorf("the question's files in the thread: %+v", p.Files)
 	}
 	if tk := h.ticket(id); len(tk.Messages) != 1 || len(tk.Messages[0].Files) != 1 || tk.Messages[0].Files[0].ID != "AgAD1" || tk.Messages[0].Direction != tickets.DirIn {
@@ -403,7 +404,7 @@ func TestFilesTravelBothWays(t *testing.T) {
 	m.ReplyToID, m.Files = reply.ID, []bot.File{photo}
 	h.add(m)
 	mustContain(t, h.want("the confirmation", toOfficer("100")).Text, "Đã thêm vào phiếu")
-	if p := h.want("the follow-up in the thread", inThread(id, "Ảnh trang 2")); !slices.Equal(p.Files, m.Files) {
+	if p := h.want("the follow-up in the thread", inThread(id, "Ảnh trang 2")); !reflect.DeepEqual(p.Files, m.Files) {
 		t.Errorf("follow-up files in the thread: %+v", p.Files)
 	}
 	tk := h.ticket(id)
@@ -426,7 +427,7 @@ func TestFilesTravelBothWays(t *testing.T) {
 	h.add(s)
 	r := h.want("the relay", toOfficer("100"))
 	mustContain(t, r.Text, "<b>Lan</b>", "tệp đính kèm")
-	if !slices.Equal(r.Files, s.Files) {
+	if !reflect.DeepEqual(r.Files, s.Files) {
 		t.Errorf("relayed files %+v", r.Files)
 	}
 

@@ -23,6 +23,8 @@ var textsEN = map[textKey]string{
 		"/ask &lt;question&gt; — ask about rules and procedures\n" +
 		"/ticket &lt;description&gt; — open a support ticket at once\n" +
 		"/mytickets — your tickets; /mytickets HT-000042 — one ticket\n" +
+		"/deadlines — the reporting deadlines you follow, as a calendar file (.ics) too\n" +
+		"/subscribe &lt;id&gt; — follow a reporting deadline; /unsubscribe &lt;id&gt; — stop\n" +
 		"/register — register your province, commune and role\n" +
 		"/lang vi | en — change language (Tiếng Việt)\n" +
 		"/cancel — cancel what you are doing\n" +

@@ -9,6 +9,7 @@ var textsSupportEN = map[textKey]string{
 		"/support assign HT-000042 @person — assign a ticket to a support officer\n" +
 		"/support stats — ticket statistics\n" +
 		"/support oncall — who is on call now, and next\n" +
+		"/support deadlines [id] [dd/mm/yyyy] — units that have and have not submitted a report, by province\n" +
 		"/support help — this help",
 	supUnknown:     "There is no subcommand “%s”.",
 	supStaffOnly:   "Only the ministry's support staff can use this command. You can still ask the knowledge base: /support ask &lt;question&gt;",

@@ -9,6 +9,7 @@ var textsSupportVI = map[textKey]string{
 		"/support giao HT-000042 @người — giao phiếu cho cán bộ hỗ trợ\n" +
 		"/support thongke — thống kê phiếu\n" +
 		"/support truc — ai đang trực, ai trực ca sau\n" +
+		"/support han [mã] [dd/mm/yyyy] — đơn vị đã nộp, chưa nộp báo cáo theo tỉnh\n" +
 		"/support trogiup — trợ giúp",
 	supUnknown:     "Không có lệnh con “%s”.",
 	supStaffOnly:   "Chỉ cán bộ hỗ trợ của Bộ mới dùng được lệnh này. Bạn vẫn có thể hỏi cơ sở tri thức: /support hoi &lt;câu hỏi&gt;",

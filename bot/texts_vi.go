@@ -24,6 +24,8 @@ var textsVI = map[textKey]string{
 		"/hoi &lt;câu hỏi&gt; — hỏi về quy định, thủ tục\n" +
 		"/ticket &lt;mô tả&gt; — mở ngay phiếu hỗ trợ cho cán bộ\n" +
 		"/phieu — các phiếu của bạn; /phieu HT-000042 — xem một phiếu\n" +
+		"/han — các hạn báo cáo bạn theo dõi, tải lịch (.ics)\n" +
+		"/theodoi &lt;mã&gt; — theo dõi một hạn báo cáo; /bothoi &lt;mã&gt; — bỏ theo dõi\n" +
 		"/dangky — đăng ký tỉnh/thành phố, xã/phường, vai trò\n" +
 		"/lang vi | en — đổi ngôn ngữ (English)\n" +
 		"/huy — huỷ thao tác đang làm\n" +

@@ -38,6 +38,8 @@ const (
 type Index struct {
 	dataDir string // "" for a memory-only index
 	now     func() time.Time
+	// progress is OpenOptions.Progress while Open builds; nil after.
+	progress func(done, total int)
 
 	// mu guards st. Search holds the read lock for its whole run, so that
 	// Reload and Close never close the bleve index under a running search;
@@ -97,13 +99,29 @@ type manifest struct {
 // reported by LoadErrors; every other file is served. Errors:
 // ErrIndexLocked, or a wrapped I/O or bleve error.
 func Open(dataDir string, fsys fs.FS) (*Index, error) {
+	return OpenWith(dataDir, fsys, OpenOptions{})
+}
+
+// OpenOptions tune OpenWith; the zero value works.
+type OpenOptions struct {
+	// Progress, when set, is told how far a build of the index has got:
+	// done of total entries indexed, first with done 0, last with done ==
+	// total. It is called only when the index is (re)built, from the
+	// goroutine that called OpenWith, and must not block for long.
+	Progress func(done, total int)
+}
+
+// OpenWith is Open with options: a progress report while the index is
+// built (the first start on a machine takes a while).
+func OpenWith(dataDir string, fsys fs.FS, opts OpenOptions) (*Index, error) {
 	hash, err := hashFS(fsys)
 	if err != nil {
 		return nil, err
 	}
 	entries, loadErrs := LoadDir(fsys)
-	ix := &Index{dataDir: dataDir, now: time.Now}
+	ix := &Index{dataDir: dataDir, now: time.Now, progress: opts.Progress}
 	st, err := ix.openOrBuild(entries, hash)
+	ix.progress = nil
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (ix *Index) buildDisk(entries []Entry) (string, error) {
 		os.RemoveAll(dir)
 		return "", fmt.Errorf("knowledge: build index: %w", err)
 	}
-	if err := indexAll(bi, entries); err != nil {
+	if err := indexAll(bi, entries, ix.progress); err != nil {
 		bi.Close()
 		os.RemoveAll(dir)
 		return "", err
@@ -75,7 +75,7 @@ func (ix *Index) buildMem(entries []Entry) (*state, error) {
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: build index: %w", err)
 	}
-	if err := indexAll(bi, entries); err != nil {
+	if err := indexAll(bi, entries, nil); err != nil {
 		bi.Close()
 		return nil, err
 	}
@@ -84,18 +84,29 @@ func (ix *Index) buildMem(entries []Entry) (*state, error) {
 	return st, nil
 }
 
-// indexAll indexes entries in batches.
-func indexAll(bi bleve.Index, entries []Entry) error {
+// indexAll indexes entries in batches, telling progress (when not nil)
+// after each; with progress the batches are smaller (about 2 % of the
+// entries, at least progressBatch), so that it moves.
+func indexAll(bi bleve.Index, entries []Entry, progress func(done, total int)) error {
+	unique := uniqueEntries(entries)
+	size := batchSize
+	if progress != nil {
+		size = min(batchSize, max(progressBatch, len(unique)/50))
+		progress(0, len(unique))
+	}
 	b := bi.NewBatch()
-	for i, e := range uniqueEntries(entries) {
+	for i, e := range unique {
 		if err := b.Index(e.ID, document(e)); err != nil {
 			return fmt.Errorf("knowledge: index entry %q: %w", e.ID, err)
 		}
-		if (i+1)%batchSize == 0 {
+		if (i+1)%size == 0 {
 			if err := bi.Batch(b); err != nil {
 				return fmt.Errorf("knowledge: index batch: %w", err)
 			}
 			b = bi.NewBatch()
+			if progress != nil {
+				progress(i+1, len(unique))
+			}
 		}
 	}
 	if b.Size() > 0 {
@@ -103,8 +114,14 @@ func indexAll(bi bleve.Index, entries []Entry) error {
 			return fmt.Errorf("knowledge: index batch: %w", err)
 		}
 	}
+	if progress != nil && len(unique)%size != 0 {
+		progress(len(unique), len(unique))
+	}
 	return nil
 }
+
+// progressBatch is the smallest batch indexAll makes to report progress.
+const progressBatch = 20
 
 // uniqueEntries gives every entry an ID (its path, or its place) and keeps
 // the first of entries sharing one.

@@ -29,8 +29,10 @@ var (
 	chapterLine = regexp.MustCompile(`^(?i:chương)\s+([IVXLCDM]+|\d+)\b\.?\s*(.*)$`)
 	sectionLine = regexp.MustCompile(`^(?i:mục)\s+(\d+)\b\.?\s*(.*)$`)
 	// "Điều 36. Title", "Điều 36:", or a bare "Điều 115" as in the
-	// Constitution, whose articles have no titles.
-	articleLine = regexp.MustCompile(`^(?i:điều)\s+(\d+[a-zđ]?)(?:\s*([.:])\s*(.*))?$`)
+	// Constitution, whose articles have no titles. At most four digits
+	// (the Civil Code has 689 articles): the number goes into passage
+	// ids, which must stay within the 64 bytes a knowledge file allows.
+	articleLine = regexp.MustCompile(`^(?i:điều)\s+(\d{1,4}[a-zđ]?)(?:\s*([.:])\s*(.*))?$`)
 	clauseLine  = regexp.MustCompile(`^(\d{1,3})\.(?:\s+(.*))?$`)
 	// endLine marks the signature block, which belongs to no article.
 	endLine = regexp.MustCompile(`^(?i:nơi nhận)\s*:`)

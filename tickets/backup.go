@@ -30,7 +30,7 @@ func (s *Store) Backup(path string) error {
 		return fmt.Errorf("tickets: backup: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		_, err := tx.WriteTo(tmp)
 		return err
 	})
@@ -57,14 +57,18 @@ func (s *Store) Backup(path string) error {
 
 // Restore replaces dataDir's database with the backup at backupPath. The bot
 // must be stopped: while another process holds the data directory Restore
-// returns a *LockedError and changes nothing. The backup is checked first
-// (a bbolt file whose pages are consistent, a schema this program can read,
-// and a ticket store that passes Verify); otherwise ErrBadBackup. The
+// returns a *LockedError and changes nothing. The backup is checked first,
+// before anything is replaced (CheckBackup: a bbolt file whose pages are
+// consistent, a schema this program can read, and a ticket store that
+// passes Verify); otherwise ErrBadBackup (and ErrCorrupt too when its pages
+// are damaged). The restored file's ticket numbering is moved above the
+// high-water mark of dataDir (HWMFile), so that no number officers were
+// told before the restore is issued again. The
 // current file is kept beside it as supportbot.db.pre-restore (or .1, .2, …
 // if that exists), so a restore can itself be undone. Opening the restored
 // directory with OpenDB migrates an older backup.
 func Restore(backupPath, dataDir string) error {
-	if err := checkBackup(backupPath); err != nil {
+	if err := CheckBackup(backupPath); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
@@ -75,19 +79,22 @@ func Restore(backupPath, dataDir string) error {
 		return &ValidationError{Field: "backup path", Problem: "is the live database", Accepted: "a backup file"}
 	}
 	// Hold the live file's lock for the whole swap: no bot can start on it.
-	held, err := bolt.Open(live, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return &LockedError{Dir: dataDir}
-	}
+	held, err := holdLive(live, dataDir)
 	if err != nil {
-		return fmt.Errorf("tickets: restore: open %s: %w", live, err)
+		return err
 	}
-	defer held.Close()
+	if held != nil {
+		defer held.Close()
+	}
 
 	tmp := live + ".restore-tmp"
 	if err := copyFile(backupPath, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("tickets: restore: %w", err)
+	}
+	if err := raiseCopy(tmp, dataDir); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("tickets: restore: ticket numbering: %w", err)
 	}
 	aside := live + ".pre-restore"
 	for i := 1; exists(aside); i++ {
@@ -112,10 +119,45 @@ func Restore(backupPath, dataDir string) error {
 	return nil
 }
 
-func checkBackup(path string) error {
+// CheckBackup reports whether the file at path is a usable supportbot
+// database: every page sound (CheckFile, then bbolt's own Tx.Check), a
+// schema this program can read, the ticket buckets present, and a ticket
+// store that passes Verify. It opens the file read-only and never panics on
+// a damaged file. A bad file returns an error wrapping ErrBadBackup, and
+// ErrCorrupt as well when its pages are damaged.
+func CheckBackup(path string) error {
 	if _, err := os.Stat(path); err != nil {
-		return fmt.Errorf("tickets: restore: %w", err)
+		return fmt.Errorf("tickets: backup: %w", err)
 	}
+	rep, err := CheckFile(path)
+	if err != nil {
+		return fmt.Errorf("tickets: backup: %w", err)
+	}
+	if !rep.OK() {
+		return badBackup(path, rep.Err())
+	}
+	err = guard(path, func() error { return checkBackupDB(path) })
+	if IsCorrupt(err) {
+		return badBackup(path, err)
+	}
+	return err
+}
+
+// badBackupError is a backup refused because it is damaged: errors.Is
+// ErrBadBackup and ErrCorrupt.
+type badBackupError struct {
+	path string
+	err  error // a *CorruptError
+}
+
+func (e *badBackupError) Error() string {
+	return fmt.Sprintf("tickets: %s is not a usable backup: %v", e.path, e.err)
+}
+func (e *badBackupError) Unwrap() []error { return []error{e.err, ErrBadBackup} }
+
+func badBackup(path string, err error) error { return &badBackupError{path: path, err: err} }
+
+func checkBackupDB(path string) error {
 	db, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: lockTimeout})
 	if err != nil {
 		return fmt.Errorf("%s: %v: %w", path, err, ErrBadBackup)
@@ -129,7 +171,7 @@ func checkBackup(path string) error {
 			}
 		}
 		if first != nil {
-			return fmt.Errorf("page check: %v", first)
+			return &CorruptError{Path: path, Detail: "page check: " + first.Error()}
 		}
 		v, err := schemaOf(tx)
 		if err != nil {
@@ -143,6 +185,9 @@ func checkBackup(path string) error {
 		}
 		return nil
 	})
+	if IsCorrupt(err) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %v: %w", path, err, ErrBadBackup)
 	}
@@ -154,6 +199,9 @@ func checkBackup(path string) error {
 		return err
 	}
 	rep, err := s.Verify(context.Background())
+	if IsCorrupt(err) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("%s: verify: %v: %w", path, err, ErrBadBackup)
 	}
@@ -161,6 +209,64 @@ func checkBackup(path string) error {
 		return fmt.Errorf("%s: verify found %d problems, first: %s: %w", path, len(rep.Problems)+rep.Omitted, rep.Problems[0], ErrBadBackup)
 	}
 	return nil
+}
+
+// raiseCopy moves the ticket numbering of the database file at path (a
+// restored copy, not yet in place) above dataDir's high-water mark.
+func raiseCopy(path, dataDir string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return err
+	}
+	err = raiseToHWM(db, dataDir, true)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// holdLive locks the live file for a restore. An existing file is opened
+// read-only (a shared lock no bot can start beside), which reads nothing but
+// its meta page: the file being replaced may well be damaged. Its last
+// ticket number joins the high-water mark, for a data directory that has
+// none yet. A file too damaged to open is replaced without a lock: no bot
+// can open it either. A missing file is created, as the lock needs one.
+func holdLive(live, dataDir string) (*bolt.DB, error) {
+	var held *bolt.DB
+	err := guard(live, func() error {
+		var err error
+		if !exists(live) {
+			held, err = bolt.Open(live, 0o600, &bolt.Options{Timeout: lockTimeout})
+			return err
+		}
+		held, err = bolt.Open(live, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockTimeout})
+		if err != nil {
+			return err
+		}
+		var last uint64
+		_ = held.View(func(tx *bolt.Tx) error {
+			if b := tx.Bucket(bucketTickets); b != nil {
+				last = b.Sequence()
+			}
+			return nil
+		})
+		if last > 0 {
+			return writeHWM(dataDir, last)
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, &LockedError{Dir: dataDir}
+	case err == nil:
+		return held, nil
+	case held != nil:
+		held.Close()
+	}
+	if IsCorrupt(err) || errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) {
+		return nil, nil
+	}
+	return nil, fmt.Errorf("tickets: restore: open %s: %w", live, err)
 }
 
 func copyFile(src, dst string) error {

@@ -32,6 +32,9 @@ func (t *Tx) Create(n NewTicket) (tk *Ticket, created bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("tickets: next id: %w", err)
 	}
+	if err := t.reserve(seq); err != nil {
+		return nil, false, err
+	}
 	now := t.stamp()
 	first, resolution := t.s.sla.due(n.Priority, now, t.s.cal)
 	tk = &Ticket{

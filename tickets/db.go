@@ -39,19 +39,43 @@ func boltOptions() *bolt.Options {
 // version. If another process holds the file, it fails after about a second
 // with a *LockedError (errors.Is ErrLocked): "data directory X is in use by
 // another supportbot process". A file written by a newer program returns
-// ErrSchemaTooNew. The caller closes the returned database.
+// ErrSchemaTooNew. A damaged file (a page header or a length overwritten)
+// returns a *CorruptError (errors.Is ErrCorrupt) naming the damaged buckets,
+// found by walking every page before bbolt reads them (CheckFile). When the
+// ticket-number high-water mark kept beside the file (tickets.hwm) is above
+// the numbers the file has reserved, the file is older than the numbers
+// already issued (it was put back by hand) and its numbering is moved above
+// the mark. The caller closes the returned database.
 func OpenDB(dataDir string) (*bolt.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("tickets: create data directory: %w", err)
 	}
-	db, err := bolt.Open(filepath.Join(dataDir, DBFile), 0o600, boltOptions())
+	path := filepath.Join(dataDir, DBFile)
+	if err := precheck(path, dataDir); err != nil {
+		return nil, err
+	}
+	var db *bolt.DB
+	err := guard(path, func() error {
+		var err error
+		db, err = bolt.Open(path, 0o600, boltOptions())
+		return err
+	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, &LockedError{Dir: dataDir}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("tickets: open %s: %w", filepath.Join(dataDir, DBFile), err)
+		if IsCorrupt(err) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("tickets: open %s: %w", path, err)
 	}
-	if err := migrate(db); err != nil {
+	err = guard(path, func() error {
+		if err := migrate(db); err != nil {
+			return err
+		}
+		return raiseToHWM(db, dataDir, false)
+	})
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -34,7 +34,23 @@
 // # Errors
 //
 // Callers branch on the sentinels ErrNotFound, ErrInvalid, ErrTransition,
-// ErrLocked, ErrSchemaTooNew, ErrNotPromotable and ErrBadBackup with
-// errors.Is; *ValidationError and *TransitionError carry the details.
+// ErrLocked, ErrSchemaTooNew, ErrNotPromotable, ErrBadBackup and ErrCorrupt
+// with errors.Is; *ValidationError and *TransitionError carry the details.
 // UserMessage renders them for an officer in Vietnamese or English.
+//
+// # Damaged files
+//
+// bbolt trusts its pages: a page header or a length overwritten on disk
+// makes it panic, sometimes in a goroutine of its own that nobody can
+// recover. OpenDB therefore walks the file's pages itself (CheckFile)
+// before bbolt reads them, and the Store's read methods turn a panic into
+// a *CorruptError (errors.Is ErrCorrupt), as Restore does for a backup.
+//
+// # Ticket numbers
+//
+// Numbers are never reused, also across a restore: the highest number
+// reserved is kept outside the database file, in tickets.hwm beside it
+// (written in blocks of hwmBlock), and Restore moves the restored file's
+// numbering above it. The skipped numbers are recorded so that Verify does
+// not report them missing.
 package tickets

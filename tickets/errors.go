@@ -22,6 +22,10 @@ var (
 	ErrNotPromotable = errors.New("tickets: ticket cannot be promoted")
 	// ErrBadBackup: the file given to Restore is not a usable supportbot database.
 	ErrBadBackup = errors.New("tickets: not a valid backup")
+	// ErrCorrupt: the database file is damaged (a page header or a length
+	// overwritten): restore it from a backup; CheckFile (supportbot check)
+	// names the damaged buckets. See *CorruptError.
+	ErrCorrupt = errors.New("tickets: database file damaged")
 )
 
 // ValidationError names the field that was refused, why, and what is accepted.

@@ -57,7 +57,7 @@ func (s *Store) Export(w io.Writer, format string) error {
 	var from uint64 = 1
 	for {
 		var batch []*Ticket
-		err := s.db.View(func(btx *bolt.Tx) error {
+		err := s.view(func(btx *bolt.Tx) error {
 			t := s.Tx(btx)
 			tb, err := t.bucket(bucketTickets)
 			if err != nil {

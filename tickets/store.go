@@ -74,15 +74,19 @@ func (s *Store) DB() *bolt.DB { return s.db }
 // methods need a writable btx. The Tx must not be used after btx ends.
 func (s *Store) Tx(btx *bolt.Tx) *Tx { return &Tx{s: s, tx: btx} }
 
-// View runs fn in a read-only transaction.
+// View runs fn in a read-only transaction. A panic of bbolt on a damaged
+// page comes back as a *CorruptError (errors.Is ErrCorrupt).
 func (s *Store) View(fn func(*Tx) error) error {
-	return s.db.View(func(btx *bolt.Tx) error { return fn(s.Tx(btx)) })
+	return s.view(func(btx *bolt.Tx) error { return fn(s.Tx(btx)) })
 }
 
 // Update runs fn in a read-write transaction, committed (and fsynced) when
-// fn returns nil and rolled back otherwise: nothing is half-written.
+// fn returns nil and rolled back otherwise: nothing is half-written. A
+// panic of bbolt on a damaged page comes back as a *CorruptError.
 func (s *Store) Update(fn func(*Tx) error) error {
-	return s.db.Update(func(btx *bolt.Tx) error { return fn(s.Tx(btx)) })
+	return guard(s.db.Path(), func() error {
+		return s.db.Update(func(btx *bolt.Tx) error { return fn(s.Tx(btx)) })
+	})
 }
 
 // Tx offers the domain methods inside one bbolt transaction.

@@ -64,7 +64,7 @@ func (r *VerifyReport) add(ticket string, event int, format string, args ...any)
 // err is for I/O failures and ctx cancellation.
 func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 	var r VerifyReport
-	err := s.db.View(func(btx *bolt.Tx) error {
+	err := s.view(func(btx *bolt.Tx) error {
 		r = VerifyReport{}
 		t := s.Tx(btx)
 		tb, eb, err := t.logBuckets()
@@ -72,6 +72,7 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 			return err
 		}
 		expected := map[string]int{} // index bucket → entries that should exist
+		gaps := readGaps(btx)        // numbers a restore skipped: never issued
 		next := uint64(1)
 		c := tb.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
@@ -85,22 +86,15 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 				continue
 			}
 			seq := binary.BigEndian.Uint64(k)
-			// A corrupt key can make the gap astronomically long: list up
-			// to the report's cap and count the rest without walking them.
-			for ; next < seq && len(r.Problems) < maxProblems; next++ {
-				r.add(FormatID(next), 0, "ticket missing (IDs are never deleted)")
-			}
 			if next < seq {
-				r.Omitted += int(min(seq-next, uint64(math.MaxInt32)))
+				r.missing(next, seq-1, gaps)
 			}
 			next = seq + 1
 			r.Tickets++
 			s.verifyTicket(t, eb, seq, v, expected, &r)
 		}
 		if last := tb.Sequence(); next <= last {
-			for ; next <= last && len(r.Problems) < maxProblems; next++ {
-				r.add(FormatID(next), 0, "ticket missing (IDs are never deleted)")
-			}
+			r.missing(next, last, gaps)
 		} else if next-1 > last {
 			r.add("", 0, "ticket %s is beyond the last issued ID %s", FormatID(next-1), FormatID(last))
 		}
@@ -119,6 +113,39 @@ func (s *Store) Verify(ctx context.Context) (VerifyReport, error) {
 		return nil
 	})
 	return r, err
+}
+
+// missing reports the tickets from..to (inclusive) as missing, except the
+// numbers a restore skipped. A corrupt key can make the run astronomically
+// long: it lists up to the report's cap and counts the rest without walking
+// them.
+func (r *VerifyReport) missing(from, to uint64, gaps []gapRange) {
+	for n := from; n <= to && n != 0; {
+		end := to
+		skipped := false
+		for _, g := range gaps {
+			if g.from <= n && n <= g.to {
+				n, skipped = g.to+1, true
+				break
+			}
+			if g.from > n && g.from-1 < end {
+				end = g.from - 1
+			}
+		}
+		if skipped {
+			continue
+		}
+		for ; n <= end && len(r.Problems) < maxProblems; n++ {
+			r.add(FormatID(n), 0, "ticket missing (IDs are never deleted)")
+		}
+		if n <= end {
+			r.Omitted += int(min(end-n+1, uint64(math.MaxInt32)))
+			n = end + 1
+		}
+		if end == math.MaxUint64 {
+			return
+		}
+	}
 }
 
 func (s *Store) verifyTicket(t *Tx, eb *bolt.Bucket, seq uint64, raw []byte, expected map[string]int, r *VerifyReport) {

@@ -26,6 +26,9 @@ type Options struct {
 	// DrainTimeout bounds the wait for the last answers at end of input;
 	// 0 means 10 seconds.
 	DrainTimeout time.Duration
+	// Greet, when not "", is printed by Read before it reads the first
+	// line: Greeting(lang) for a person at a terminal; "" for a pipe.
+	Greet string
 }
 
 // Console reads officer lines from a terminal into the inbox and prints the
@@ -82,14 +85,23 @@ func (c *Console) Register(o *outbox.Outbox) {
 	o.Register(outbox.Console, c, outbox.Limits{})
 }
 
-// Read turns each line of in into a message in inbox. A line that is only
-// the number of a choice of the latest reply presses that button (or sends
-// that keyboard key). At the end of in it waits (up to DrainTimeout) until
+// Read turns each line of in into a message in inbox, after printing
+// Options.Greet. A line that is only the number of a choice of the latest
+// reply presses that button (or sends that keyboard key); /quit (or /exit,
+// /thoat) ends the reading like the end of in. At the end of in it waits (up to DrainTimeout) until
 // the inbox and the outbox are empty, so that piped questions get their
 // answers printed, then returns nil. It returns nil when ctx is done;
 // in the latter case a goroutine blocked reading in (a terminal) ends at the
 // next line or at end of input: a terminal read cannot be interrupted.
 func (c *Console) Read(ctx context.Context, in io.Reader, inbox *bot.Inbox) error {
+	if c.opts.Greet != "" {
+		c.mu.Lock()
+		_, err := io.WriteString(c.out, c.opts.Greet)
+		c.mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("console: write: %w", err)
+		}
+	}
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	go func() {
@@ -116,6 +128,10 @@ func (c *Console) Read(ctx context.Context, in io.Reader, inbox *bot.Inbox) erro
 			c.settle(ctx, inbox)
 			return nil
 		case line := <-lines:
+			if isQuit(line) {
+				c.settle(ctx, inbox) // as at end of input: the answers still due are printed
+				return nil
+			}
 			m, ok := c.message(line)
 			if !ok {
 				continue

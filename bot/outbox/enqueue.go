@@ -148,7 +148,7 @@ func splitReply(r Reply, split func(string) []string) []Reply {
 	parts := make([]Reply, len(texts))
 	for i, t := range texts {
 		p := Reply{Channel: r.Channel, ChatID: r.ChatID, Thread: r.Thread, ThreadRef: r.ThreadRef,
-			Kind: r.Kind, UserID: r.UserID, Text: t, TicketID: r.TicketID, Name: r.Name}
+			Kind: r.Kind, UserID: r.UserID, Text: t, TicketID: r.TicketID, Name: r.Name, Bulk: r.Bulk}
 		if i == 0 {
 			p.ReplyToID, p.CallbackID, p.Ref = r.ReplyToID, r.CallbackID, r.Ref
 		}

@@ -28,6 +28,9 @@ type Outbox struct {
 	timeout   time.Duration
 	maxLoaded int
 
+	bulkWorkers int // of workers, how many bulk items may hold at once
+	bulkLoaded  int // of maxLoaded, how many bulk items Run may hold
+
 	mu       sync.RWMutex // guards channels
 	channels map[Channel]outChannel
 
@@ -41,6 +44,11 @@ type Outbox struct {
 	registered chan struct{} // Register was called: look at the parked channels
 	running    atomic.Bool
 	peakLoaded atomic.Int64 // the most items a Run held in memory (tests)
+
+	// unclean: at New, the limit log said a Run was in progress: the last
+	// process was killed, its sends in flight unrecorded (see seedLimiter).
+	unclean bool
+	seeded  map[Channel]bool // channels whose limiter was seeded; guarded by mu
 }
 
 // outChannel is what Register recorded for one channel.
@@ -95,6 +103,13 @@ type Options struct {
 	// 1,024); the rest stay in bbolt and are loaded, in order, as items
 	// finish.
 	MaxLoaded int
+	// BulkWorkers bounds the workers bulk replies (Reply.Bulk) may hold
+	// at once, so that the others are free for interactive replies
+	// however long the broadcast (default: Workers less a quarter of
+	// them, at least one kept back; at least 1). Bulk items also take at
+	// most three quarters of MaxLoaded: an answer enqueued behind a
+	// backlog of thousands of announcements is loaded at once.
+	BulkWorkers int
 	// After replaces time.After for the outbox's waits. With Now it lets
 	// a test or a benchmark drive a simulated clock.
 	After func(time.Duration) <-chan time.Time
@@ -182,6 +197,7 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 		timeout:    opts.SendTimeout,
 		maxLoaded:  opts.MaxLoaded,
 		channels:   make(map[Channel]outChannel),
+		seeded:     make(map[Channel]bool),
 		parked:     make(map[Channel]int),
 		wake:       make(chan struct{}, 1),
 		registered: make(chan struct{}, 1),
@@ -207,6 +223,11 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 	if o.maxLoaded <= 0 {
 		o.maxLoaded = DefaultMaxLoaded
 	}
+	o.bulkWorkers = opts.BulkWorkers
+	if o.bulkWorkers <= 0 || o.bulkWorkers > o.workers {
+		o.bulkWorkers = max(1, o.workers-max(1, o.workers/4))
+	}
+	o.bulkLoaded = max(1, o.maxLoaded-o.maxLoaded/4)
 
 	var n, dead int
 	err := db.Update(func(tx *bolt.Tx) error {
@@ -221,6 +242,11 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 		if _, err := tx.CreateBucketIfNotExists(outboxRefs); err != nil {
 			return err
 		}
+		lim, err := tx.CreateBucketIfNotExists(outboxLimits)
+		if err != nil {
+			return err
+		}
+		o.unclean = lim.Get(runKey) != nil
 		n, dead = b.Stats().KeyN, d.Stats().KeyN
 		return nil
 	})
@@ -276,10 +302,27 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 // Register names the Sender and the limits of a channel. It may be called
 // at any time, also while Run runs: items queued for the channel until then
 // are delivered from then on. Registering again replaces the sender and
-// starts the limits afresh.
+// starts the limits afresh from the limit log.
+//
+// The channel's RateLimiter is seeded from the limit log (limitlog.go):
+// the completion times of the sends the outbox recorded, also by earlier
+// processes, so that the limits hold across a restart as if the process
+// had never stopped. If the last process was killed, the chats with
+// messages still queued also count as just sent to (their send may have
+// been in flight): they wait one window.
 func (o *Outbox) Register(ch Channel, s Sender, l Limits) {
+	rl := NewRateLimiter(l)
 	o.mu.Lock()
-	o.channels[ch] = outChannel{sender: s, limits: l, limiter: NewRateLimiter(l)}
+	first := !o.seeded[ch]
+	o.seeded[ch] = true
+	o.mu.Unlock()
+	if err := o.seedLimiter(ch, rl, o.unclean && first, o.now()); err != nil {
+		// Not fatal: the limiter starts empty, as before it was persisted,
+		// and the channel's 429s (honoured) make up for it.
+		o.log.Error("outbox: read the limit log; the rate limiter starts empty", "channel", ch, "err", err)
+	}
+	o.mu.Lock()
+	o.channels[ch] = outChannel{sender: s, limits: l, limiter: rl}
 	o.mu.Unlock()
 	select {
 	case o.registered <- struct{}{}:

@@ -16,7 +16,8 @@ import (
 // not messages in the channels' sense and are never limited: the user is
 // waiting on them, and a view's trigger expires in 3 s. A KindUpdate counts
 // against Limits.UpdatesPerMinute over the whole channel when that is set,
-// else as a message of its chat.
+// else as a message of its chat. A bulk reply (Reply.Bulk) may use only
+// Limits.BulkPerSecond of the global rate (RateLimiter.ReserveBulk).
 type rateLimitStage struct{}
 
 func newRateLimitStage() *rateLimitStage { return &rateLimitStage{} }
@@ -40,11 +41,13 @@ func (rateLimitStage) exec(_ context.Context, d *outDelivery) error {
 		}
 		slot, at = d.ch.limiter.Reserve(r.ChatID, d.now())
 	default:
-		chat := r.ChatID
-		if chat == "" { // an ephemeral message to a user, outside any chat
-			chat = "user:" + r.UserID
+		// limitChat: an ephemeral message to a user outside any chat
+		// counts against the user.
+		if r.Bulk {
+			slot, at = d.ch.limiter.ReserveBulk(limitChat(r), d.now())
+			break
 		}
-		slot, at = d.ch.limiter.Reserve(chat, d.now())
+		slot, at = d.ch.limiter.Reserve(limitChat(r), d.now())
 	}
 	if slot == nil {
 		d.notBefore = at

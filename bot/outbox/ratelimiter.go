@@ -1,6 +1,7 @@
 package outbox
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -34,6 +35,8 @@ type RateLimiter struct {
 	global  rlLog
 	updates rlLog // KindUpdate over the channel, when Limits.UpdatesPerMinute is set
 	calls   int   // Reserve calls since the last prune
+
+	bulkLast time.Time // when the last bulk send started (ReserveBulk paces them)
 }
 
 // Slot is one send counted by a RateLimiter, from Reserve until Done.
@@ -70,18 +73,33 @@ type rlLog []*Slot
 
 // next returns the earliest time at which one more send may start and keep
 // at most n arrivals in any window w, given the log: the n-th latest
-// completion plus w, an in-flight send counting as the latest of all. When
-// all n are in flight, at is only a lower bound (they complete at now or
-// later). The caller holds the limiter's mu.
+// completion plus w, an in-flight send counting as the latest of all. The
+// log may hold more than n slots (the bulk lane asks for fewer than the
+// log keeps). When n or more are in flight, at is only a lower bound (they
+// complete at now or later). The caller holds the limiter's mu.
 func (s rlLog) next(n int, w time.Duration, now time.Time) (at time.Time) {
 	if n <= 0 || len(s) < n {
 		return now
 	}
-	first, ok := s.earliest() // s holds n slots: the earliest done is the n-th latest
-	if !ok {
+	if len(s) == n { // the common case: the earliest done slot is the n-th latest
+		first, ok := s.earliest()
+		if !ok {
+			return now.Add(w)
+		}
+		return rlLater(now, s[first].at.Add(w))
+	}
+	done := make([]time.Time, 0, len(s))
+	for _, sl := range s {
+		if sl.done {
+			done = append(done, sl.at)
+		}
+	}
+	k := n - (len(s) - len(done)) // in-flight slots are the latest of all
+	if k <= 0 {
 		return now.Add(w)
 	}
-	return rlLater(now, s[first].at.Add(w))
+	slices.SortFunc(done, func(a, b time.Time) int { return b.Compare(a) }) // latest first
+	return rlLater(now, done[k-1].Add(w))
 }
 
 // earliest returns the index of the done slot with the earliest
@@ -141,6 +159,34 @@ func NewRateLimiter(l Limits) *RateLimiter {
 // it may be asked again; nothing is counted. With no limit to keep the slot
 // is still returned, and Done is cheap.
 func (rl *RateLimiter) Reserve(chatID string, now time.Time) (slot *Slot, at time.Time) {
+	return rl.reserve(chatID, now, false)
+}
+
+// ReserveBulk is Reserve for a bulk message (Reply.Bulk: an announcement, a
+// reminder): it keeps the chat's and group's limits as Reserve does, but
+// of GlobalPerSecond it may use only BulkPerSecond (GlobalPerSecond −
+// ReservedPerSecond, at least one), so that ReservedPerSecond sends of
+// every second stay free for officers' answers however long the
+// broadcast. Bulk sends are also paced, one every (1 s + Margin) /
+// BulkPerSecond at most, instead of starting together whenever the window
+// opens: a broadcast then has about one send in flight at any instant (a
+// kill -9 sends again only that one), and the global window frees a slot
+// every few tens of milliseconds, never a second away, for an answer that
+// arrives meanwhile.
+func (rl *RateLimiter) ReserveBulk(chatID string, now time.Time) (slot *Slot, at time.Time) {
+	return rl.reserve(chatID, now, true)
+}
+
+// BulkPerSecond is how many sends a second the bulk lane of l may use:
+// GlobalPerSecond less ReservedPerSecond, at least one (0: no global limit).
+func (l Limits) BulkPerSecond() int {
+	if l.GlobalPerSecond <= 0 {
+		return 0
+	}
+	return max(1, l.GlobalPerSecond-max(l.ReservedPerSecond, 0))
+}
+
+func (rl *RateLimiter) reserve(chatID string, now time.Time, bulk bool) (slot *Slot, at time.Time) {
 	rl.mu.Lock()
 	defer rl.mu.Unlock()
 
@@ -150,7 +196,14 @@ func (rl *RateLimiter) Reserve(chatID string, now time.Time) (slot *Slot, at tim
 
 	at = now
 	if l.GlobalPerSecond > 0 {
-		at = rlLater(at, rl.global.next(l.GlobalPerSecond, time.Second+l.Margin, now))
+		n := l.GlobalPerSecond
+		if bulk {
+			n = l.BulkPerSecond()
+			if !rl.bulkLast.IsZero() {
+				at = rlLater(at, rl.bulkLast.Add((time.Second+l.Margin)/time.Duration(n)))
+			}
+		}
+		at = rlLater(at, rl.global.next(n, time.Second+l.Margin, now))
 	}
 	if cs != nil && l.PerChat > 0 {
 		at = rlLater(at, cs.chat.next(1, l.PerChat+l.Margin, now))
@@ -163,25 +216,79 @@ func (rl *RateLimiter) Reserve(chatID string, now time.Time) (slot *Slot, at tim
 	}
 
 	slot = &Slot{rl: rl}
-	if l.PerChat > 0 || group {
-		if cs == nil {
-			cs = &rlChat{}
-			rl.chats[chatID] = cs
-		}
-		if l.PerChat > 0 {
-			cs.chat.add(1, slot)
-		}
-		if group {
-			cs.group.add(l.PerGroupPerMinute, slot)
-		}
-	}
+	rl.addChatLocked(chatID, cs, group, slot)
 	rl.global.add(l.GlobalPerSecond, slot)
+	if bulk {
+		rl.bulkLast = now
+	}
 
 	if rl.calls++; rl.calls >= rlPruneEvery {
 		rl.calls = 0
 		rl.prune(now)
 	}
 	return slot, now
+}
+
+// addChatLocked counts slot against chatID's own limits (cs is its entry,
+// nil if none yet). The caller holds rl.mu.
+func (rl *RateLimiter) addChatLocked(chatID string, cs *rlChat, group bool, slot *Slot) {
+	l := rl.l
+	if l.PerChat <= 0 && !group {
+		return
+	}
+	if cs == nil {
+		cs = &rlChat{}
+		rl.chats[chatID] = cs
+	}
+	if l.PerChat > 0 {
+		cs.chat.add(1, slot)
+	}
+	if group {
+		cs.group.add(l.PerGroupPerMinute, slot)
+	}
+}
+
+// SeedChat counts sends to chatID that completed at the times given (in
+// any order), as if they had gone through Reserve and Done: the outbox
+// seeds a new limiter with the sends an earlier process recorded, so that
+// its limits hold across a restart. Times older than every window are
+// harmless.
+func (rl *RateLimiter) SeedChat(chatID string, completed ...time.Time) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	l := rl.l
+	group := l.PerGroupPerMinute > 0 && l.IsGroup != nil && l.IsGroup(chatID)
+	for _, t := range sortedTimes(completed) {
+		rl.addChatLocked(chatID, rl.chats[chatID], group, &Slot{rl: rl, at: t, done: true})
+	}
+}
+
+// SeedGlobal counts sends over the whole channel that completed at the
+// times given (see SeedChat).
+func (rl *RateLimiter) SeedGlobal(completed ...time.Time) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	for _, t := range sortedTimes(completed) {
+		rl.global.add(rl.l.GlobalPerSecond, &Slot{rl: rl, at: t, done: true})
+	}
+}
+
+// SeedUpdates counts edits under Limits.UpdatesPerMinute that completed at
+// the times given (see SeedChat).
+func (rl *RateLimiter) SeedUpdates(completed ...time.Time) {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	for _, t := range sortedTimes(completed) {
+		rl.updates.add(rl.l.UpdatesPerMinute, &Slot{rl: rl, at: t, done: true})
+	}
+}
+
+// sortedTimes returns ts sorted, oldest first: rlLog.add keeps the latest
+// only if they come in order.
+func sortedTimes(ts []time.Time) []time.Time {
+	ts = slices.Clone(ts)
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	return ts
 }
 
 // ReserveUpdate is Reserve for an edit of a sent message on a channel

@@ -18,7 +18,8 @@ import (
 const recordTries = 5
 
 // recordStage ends an item in ONE bbolt transaction: it deletes it, records
-// its Ref (the sent id, or a dead ref), deletes the older updates it
+// its Ref (the sent id, or a dead ref), writes the completion times of its
+// sends to the limit log (limitlog.go), deletes the older updates it
 // supersedes, and calls OnSent with the sent message's id, or, for a
 // message the Sender refused for good, keeps it in the dead-letter bucket
 // and calls OnFailed. It runs right after the send to keep the crash window
@@ -100,6 +101,9 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 			superseded++
 		}
 		if err := s.recordRef(tx, d, update, now); err != nil {
+			return err
+		}
+		if err := recordSends(tx, d.ch.limits, r, d.sentAt); err != nil {
 			return err
 		}
 		if d.failed != nil {

@@ -164,6 +164,18 @@ type Reply struct {
 	// Name is whose words these are when not the bot's (a staff member's
 	// display name on a relayed reply); channels may show it.
 	Name string `json:"name,omitempty"`
+
+	// Bulk marks a reply nobody is waiting on right now: one message of an
+	// announcement or a round of reminders. Bulk replies go in a lane of
+	// their own (see "The bulk lane" in the package doc): they use at most
+	// Limits.BulkPerSecond of their channel's rate, at most
+	// Options.BulkWorkers workers and part of Options.MaxLoaded, and an
+	// interactive reply (Bulk false: an answer, a ticket's news) that is
+	// ready goes before any bulk one, so a broadcast of thousands never
+	// delays an officer's answer by more than a send. Order within an order
+	// key is kept whatever the lane: an answer to a chat waits behind a
+	// bulk message queued to that chat before it.
+	Bulk bool `json:"bulk,omitempty"`
 }
 
 // Sender delivers one Reply on one channel. It classifies failures; the
@@ -193,6 +205,13 @@ type Limits struct {
 	PerChat           time.Duration // at least this long between two messages to one chat (Telegram: 1s; Slack: 1s per channel)
 	PerGroupPerMinute int           // at most this many messages per minute to one group chat (Telegram: 20)
 	GlobalPerSecond   int           // at most this many messages per second over the whole channel (Telegram: 30)
+	// ReservedPerSecond is the part of GlobalPerSecond that bulk replies
+	// (Reply.Bulk) may never use: it stays free for officers' answers
+	// however long a broadcast runs. Bulk sends get GlobalPerSecond −
+	// ReservedPerSecond a second (at least one; see BulkPerSecond). 0
+	// reserves nothing: bulk replies then still go after interactive
+	// ones, but may fill the channel's whole rate.
+	ReservedPerSecond int
 	// UpdatesPerMinute bounds KindUpdate over the whole channel (Slack's
 	// tier-3 chat.update: about 50 a minute); 0 means updates count as
 	// messages of their chat.

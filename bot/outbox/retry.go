@@ -57,8 +57,14 @@ func (s *retryStage) exec(ctx context.Context, d *outDelivery) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout)
 	sentID, retry, err := d.ch.sender.Send(sctx, r)
 	cancel()
-	d.endSlot() // the server saw it, if at all, by now
+	done := d.now()
+	limited := d.slot != nil
+	d.slot.Done(done) // the server saw it, if at all, by now
+	d.slot = nil
 	if err == nil {
+		if limited {
+			d.sentAt = append(d.sentAt, done) // for the limit log, written with the record
+		}
 		if d.part == 0 {
 			d.sentID = sentID // the first part's id names the message (its Ref is there)
 		}

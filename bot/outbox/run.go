@@ -34,9 +34,12 @@ func (o *Outbox) Run(ctx context.Context) error {
 
 	d := &dispatcher{o: o, queues: make(map[string]*queue), inMem: make(map[uint64]struct{}),
 		parked: make(map[Channel]*parkedChannel), warned: make(map[Channel]bool),
-		waiters: make(map[string]map[*queue]struct{})}
+		waiters: make(map[string]map[*queue]struct{}), bad: make(map[uint64]bool)}
 	if err := d.load(); err != nil {
 		return fmt.Errorf("outbox: load: %w", err)
+	}
+	if err := o.markRunning(true); err != nil {
+		return fmt.Errorf("outbox: mark running: %w", err)
 	}
 
 	jobs := make(chan *outDelivery, o.workers)
@@ -55,13 +58,21 @@ func (o *Outbox) Run(ctx context.Context) error {
 	defer func() {
 		close(jobs)
 		wg.Wait()
+		// Every send in flight is recorded: the next start need not
+		// assume any (see seedLimiter).
+		if err := o.markRunning(false); err != nil {
+			o.log.Error("outbox: mark a clean stop", "err", err)
+		}
 	}()
 
 	free := o.workers
 	for {
 		now := o.now()
-		for free > 0 && d.ready.Len() > 0 && !d.ready[0].notBefore.After(now) && ctx.Err() == nil {
-			q := heap.Pop(&d.ready).(*queue)
+		for free > 0 && ctx.Err() == nil {
+			q := d.pop(now)
+			if q == nil {
+				break
+			}
 			if q.update {
 				d.coalesce(q)
 			}
@@ -69,12 +80,16 @@ func (o *Outbox) Run(ctx context.Context) error {
 			ch, ok := o.channel(dl.item.Reply.Channel)
 			if !ok { // cannot happen: channels are never unregistered
 				q.notBefore = now.Add(backoffCap)
-				heap.Push(&d.ready, q)
+				d.push(q)
 				continue
 			}
 			dl.ch = ch
 			dl.skipSend, dl.notBefore, dl.waitRef, dl.done = false, time.Time{}, "", false
 			dl.refEpoch = d.refEpoch
+			dl.bulkSlot = q.bulk
+			if q.bulk {
+				d.bulkBusy++
+			}
 			q.busy = true
 			free--
 			jobs <- dl
@@ -82,8 +97,8 @@ func (o *Outbox) Run(ctx context.Context) error {
 		// Wait for the next queue's time only if a worker could take it;
 		// otherwise the next result wakes us anyway.
 		var timer <-chan time.Time
-		if free > 0 && d.ready.Len() > 0 {
-			timer = o.after(d.ready[0].notBefore.Sub(now))
+		if at, ok := d.nextAt(free); ok {
+			timer = o.after(at.Sub(now))
 		}
 		select {
 		case <-ctx.Done():
@@ -99,6 +114,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 			}
 		case dl := <-results:
 			free++
+			if dl.bulkSlot {
+				d.bulkBusy--
+			}
 			d.finish(dl)
 		case <-timer:
 		}
@@ -125,7 +143,12 @@ func (o *Outbox) deliver(ctx context.Context, d *outDelivery) {
 type dispatcher struct {
 	o      *Outbox
 	queues map[string]*queue // order keys with loaded items
-	ready  queueHeap         // queues not in flight, by the time they may go
+	ready  queueHeap         // interactive queues not in flight, by the time they may go
+	bulk   queueHeap         // bulk queues (their head is Reply.Bulk) not in flight
+
+	bulkBusy   int             // workers holding a bulk item (at most o.bulkWorkers)
+	loadedBulk int             // bulk items held (at most o.bulkLoaded)
+	bad        map[uint64]bool // unreadable items, logged once
 
 	inMem  map[uint64]struct{} // every sequence loaded and not yet recorded (superseded ones too)
 	loaded int                 // items held (outDeliveries in queues)
@@ -153,7 +176,57 @@ type queue struct {
 	items     []*outDelivery // in sequence order; items[0] is the head
 	busy      bool           // items[0] is in flight
 	notBefore time.Time      // the head may not go before this
-	index     int            // in the heap, or -1
+	index     int            // in its heap, or -1
+	bulk      bool           // in the bulk heap (its head was Reply.Bulk when pushed)
+}
+
+// push puts q in its lane's heap, by its head: bulk or interactive.
+func (d *dispatcher) push(q *queue) {
+	q.bulk = q.items[0].item.Reply.Bulk
+	if q.bulk {
+		heap.Push(&d.bulk, q)
+	} else {
+		heap.Push(&d.ready, q)
+	}
+}
+
+// fix restores q's heap after its notBefore changed; q is in a heap.
+func (d *dispatcher) fix(q *queue) {
+	if q.bulk {
+		heap.Fix(&d.bulk, q.index)
+	} else {
+		heap.Fix(&d.ready, q.index)
+	}
+}
+
+// pop returns the queue whose head goes next at now, or nil: an
+// interactive one that may go, else a bulk one if a bulk worker is free.
+// Interactive replies go first when both wait.
+func (d *dispatcher) pop(now time.Time) *queue {
+	if d.ready.Len() > 0 && !d.ready[0].notBefore.After(now) {
+		return heap.Pop(&d.ready).(*queue)
+	}
+	if d.bulkBusy < d.o.bulkWorkers && d.bulk.Len() > 0 && !d.bulk[0].notBefore.After(now) {
+		return heap.Pop(&d.bulk).(*queue)
+	}
+	return nil
+}
+
+// nextAt returns when the next queue may go that a free worker (free of
+// them) could take; false if none.
+func (d *dispatcher) nextAt(free int) (time.Time, bool) {
+	if free <= 0 {
+		return time.Time{}, false
+	}
+	var at time.Time
+	ok := false
+	if d.ready.Len() > 0 {
+		at, ok = d.ready[0].notBefore, true
+	}
+	if d.bulkBusy < d.o.bulkWorkers && d.bulk.Len() > 0 && (!ok || d.bulk[0].notBefore.Before(at)) {
+		at, ok = d.bulk[0].notBefore, true
+	}
+	return at, ok
 }
 
 // load reads the items enqueued after the cursor, in sequence order (which
@@ -164,6 +237,9 @@ func (d *dispatcher) load() error {
 	var items []*outDelivery
 	cursor, more := d.cursor, false
 	room := d.o.maxLoaded - d.loaded
+	bulkRoom := d.o.bulkLoaded - d.loadedBulk
+	skipped := map[string]bool{} // order keys with an item left in bbolt by this pass
+	var firstSkipped uint64
 	parkedBefore := len(d.parked)
 	counted := false
 	err := d.o.db.View(func(tx *bolt.Tx) error {
@@ -186,7 +262,10 @@ func (d *dispatcher) load() error {
 			if err := json.Unmarshal(v, &it); err != nil {
 				// One unreadable item must not stop every other
 				// message: it stays in the bucket for an operator.
-				d.o.log.Error("outbox: unreadable item left in place", "seq", seq, "err", err)
+				if !d.bad[seq] {
+					d.bad[seq] = true
+					d.o.log.Error("outbox: unreadable item left in place", "seq", seq, "err", err)
+				}
 				cursor = seq
 				continue
 			}
@@ -201,12 +280,32 @@ func (d *dispatcher) load() error {
 				continue
 			}
 			it.Reply.Kind = kindOf(it.Reply) // an answer of the old format is told so to its Sender
-			items = append(items, &outDelivery{seq: seq, key: orderKey(seq, it.Reply), item: it, now: d.o.now})
+			key := orderKey(seq, it.Reply)
+			if skipped[key] || (it.Reply.Bulk && bulkRoom <= 0) {
+				// The bulk lane's share of MaxLoaded is full: leave the
+				// item (and its key's later ones, to keep their order)
+				// for a later pass, and look on for interactive items.
+				skipped[key] = true
+				if firstSkipped == 0 {
+					firstSkipped = seq
+				}
+				more = true
+				continue
+			}
+			if it.Reply.Bulk {
+				bulkRoom--
+			}
+			items = append(items, &outDelivery{seq: seq, key: key, item: it, now: d.o.now})
 		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if firstSkipped != 0 {
+		// The next pass starts at the first item left behind; what this
+		// pass loaded after it is skipped then as in memory.
+		cursor = min(cursor, firstSkipped-1)
 	}
 	d.cursor, d.more = cursor, more
 	for _, it := range items {
@@ -218,8 +317,11 @@ func (d *dispatcher) load() error {
 		q.items = append(q.items, it)
 		d.inMem[it.seq] = struct{}{}
 		d.loaded++
+		if it.item.Reply.Bulk {
+			d.loadedBulk++
+		}
 		if !q.busy && q.index < 0 {
-			heap.Push(&d.ready, q)
+			d.push(q)
 		}
 	}
 	if int64(d.loaded) > d.o.peakLoaded.Load() {
@@ -295,6 +397,9 @@ func (d *dispatcher) coalesce(q *queue) {
 		last.supersedes = append(last.supersedes, x.seq)
 		last.supersedes = append(last.supersedes, x.supersedes...)
 		d.loaded--
+		if x.item.Reply.Bulk {
+			d.loadedBulk--
+		}
 	}
 	q.items = append(q.items[:start], last)
 }
@@ -312,18 +417,21 @@ func (d *dispatcher) finish(dl *outDelivery) {
 			delete(d.inMem, s)
 		}
 		d.loaded--
+		if dl.item.Reply.Bulk {
+			d.loadedBulk--
+		}
 	} else {
 		q.notBefore = dl.notBefore
 	}
 	if len(q.items) == 0 {
 		delete(d.queues, q.key)
 	} else {
-		heap.Push(&d.ready, q)
+		d.push(q)
 	}
 	if !dl.done && dl.waitRef != "" && dl.refEpoch != d.refEpoch && q.index >= 0 {
 		// A ref was recorded while this one looked: it may be the one.
 		q.notBefore = time.Time{}
-		heap.Fix(&d.ready, q.index)
+		d.fix(q)
 	} else if !dl.done && dl.waitRef != "" {
 		w := d.waiters[dl.waitRef]
 		if w == nil {
@@ -335,7 +443,7 @@ func (d *dispatcher) finish(dl *outDelivery) {
 	if r := dl.item.Reply; dl.done && r.Ref != "" && kindOf(r) != KindUpdate {
 		d.wakeWaiters(string(refKey(r.Channel, r.ChatID, r.Ref)))
 	}
-	if dl.done && d.more && d.loaded <= d.o.maxLoaded/2 {
+	if dl.done && d.more && (d.loaded <= d.o.maxLoaded/2 || (dl.item.Reply.Bulk && d.loadedBulk <= d.o.bulkLoaded/2)) {
 		if err := d.load(); err != nil {
 			d.o.log.Error("outbox: load more items", "err", err)
 		}
@@ -349,7 +457,7 @@ func (d *dispatcher) wakeWaiters(key string) {
 	for q := range d.waiters[key] {
 		if d.queues[q.key] == q && q.index >= 0 {
 			q.notBefore = time.Time{}
-			heap.Fix(&d.ready, q.index)
+			d.fix(q)
 		}
 	}
 	delete(d.waiters, key)

@@ -29,16 +29,17 @@ type outDelivery struct {
 	now  func() time.Time
 
 	// carried
-	attempts   int       // failed sends so far
-	tries      int       // failed records (or internal errors) so far
-	sent       bool      // the Sender delivered it (every part of it)
-	sentID     string    // the channel's id of the delivered message (of its first part)
-	failed     error     // the Sender refused it for good, or its ref is dead
-	parts      []Reply   // an Unsplit item cut at send time; nil: send item.Reply
-	part       int       // parts sent so far
-	refWaits   int       // looks for a ref not yet recorded
-	refSince   time.Time // the first of them
-	supersedes []uint64  // older updates of the same ref, deleted when this one is recorded
+	attempts   int         // failed sends so far
+	tries      int         // failed records (or internal errors) so far
+	sent       bool        // the Sender delivered it (every part of it)
+	sentID     string      // the channel's id of the delivered message (of its first part)
+	failed     error       // the Sender refused it for good, or its ref is dead
+	parts      []Reply     // an Unsplit item cut at send time; nil: send item.Reply
+	part       int         // parts sent so far
+	refWaits   int         // looks for a ref not yet recorded
+	refSince   time.Time   // the first of them
+	supersedes []uint64    // older updates of the same ref, deleted when this one is recorded
+	sentAt     []time.Time // completions of the rate-limited sends that delivered it (the limit log)
 
 	// per attempt
 	skipSend  bool      // dedupe: it was sent (or refused) already; only record it
@@ -47,6 +48,7 @@ type outDelivery struct {
 	waitRef   string    // resolve: the refKey not recorded yet; Run wakes the item when it is
 	refEpoch  uint64    // Run's count of recorded refs when the attempt started
 	done      bool      // recorded (or found recorded): next item of the queue
+	bulkSlot  bool      // dispatched on one of the bulk lane's workers
 }
 
 // endSlot dates the rate limiter's slot of this attempt, if any, by now:

@@ -72,7 +72,7 @@ func (r *Receiver) fromEvent(ctx context.Context, raw []byte) (m bot.Message, ke
 	now := r.opts.Now()
 	switch ev.Type {
 	case "app_home_opened":
-		if ev.Tab != "" && ev.Tab != "home" {
+		if (ev.Tab != "" && ev.Tab != "home") || ev.User == "" {
 			return m, false, nil
 		}
 		u := r.users.get(ctx, ev.User)
@@ -92,6 +92,11 @@ func (r *Receiver) fromEvent(ctx context.Context, raw []byte) (m bot.Message, ke
 	if !readSubtypes[ev.Subtype] || ev.BotID != "" || ev.User == "" ||
 		(botUser != "" && ev.User == botUser) || (botID != "" && ev.BotID == botID) {
 		return m, false, nil
+	}
+	if ev.Channel == "" || ev.TS == "" {
+		// Nowhere to answer, and no key to deduplicate on (found by
+		// FuzzSlackEvent; Slack always sends both).
+		return m, false, fmt.Errorf("event %s: %s without channel or ts", cb.EventID, ev.Type)
 	}
 	u := r.users.get(ctx, ev.User)
 	m = bot.Message{
@@ -154,6 +159,9 @@ func (r *Receiver) fromCommand(ctx context.Context, c *slack.SlashCommand) bot.M
 // fromInteraction translates a button press or a submitted modal. errs
 // holds Validate's errors: the modal stays open and nothing is stored.
 func (r *Receiver) fromInteraction(ctx context.Context, cb *slack.InteractionCallback) (m bot.Message, keep bool, errs map[string]string) {
+	if cb.User.ID == "" {
+		return m, false, nil // nobody to answer (found by FuzzSlackInteractive; Slack always names the user)
+	}
 	u := r.users.get(ctx, cb.User.ID)
 	m = bot.Message{
 		Channel: bot.Slack, UserID: cb.User.ID, UserName: firstNonEmpty(u.name, cb.User.Name),
@@ -166,6 +174,9 @@ func (r *Receiver) fromInteraction(ctx context.Context, cb *slack.InteractionCal
 		}
 		a := cb.ActionCallback.BlockActions[0]
 		actionTS := firstNonEmpty(a.ActionTs, cb.ActionTs)
+		if actionTS == "" {
+			return m, false, nil // no key to deduplicate on
+		}
 		m.SourceID = "act:" + actionTS + ":" + cb.User.ID
 		m.CallbackData = a.Value
 		if a.Value == "" && a.SelectedOption.Value != "" {
@@ -181,6 +192,9 @@ func (r *Receiver) fromInteraction(ctx context.Context, cb *slack.InteractionCal
 		m.MessageID = firstNonEmpty(cb.Container.MessageTs, cb.Message.Timestamp)
 		m.ReplyToID = m.MessageID
 	case slack.InteractionTypeViewSubmission:
+		if cb.View.ID == "" {
+			return m, false, nil // no key to deduplicate on
+		}
 		m.SourceID = "view:" + cb.View.ID + ":" + cb.View.Hash
 		m.ViewID, m.ViewMeta = cb.View.CallbackID, cb.View.PrivateMetadata
 		m.ChatID, m.ChatType = cb.User.ID, bot.ChatPrivate

@@ -1,6 +1,7 @@
 package slack_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/mostvn/supportbot/bot"
@@ -32,7 +33,7 @@ func TestEventTranslation(t *testing.T) {
 				{ID: "F2", Name: "phim.mp4", Mimetype: "video/mp4", Size: 25 << 20, URLPrivate: "https://files.slack.com/F2"},
 			}},
 			func(m bot.Message) bool {
-				return len(m.Files) == 1 && m.Files[0] == (bot.File{From: bot.Slack, ID: "F1", Name: "a.png", Mime: "image/png", Size: 1234, URL: "https://files.slack.com/F1/a.png"}) &&
+				return len(m.Files) == 1 && reflect.DeepEqual(m.Files[0], bot.File{From: bot.Slack, ID: "F1", Name: "a.png", Mime: "image/png", Size: 1234, URL: "https://files.slack.com/F1/a.png"}) &&
 					m.FileProblem == "too_big" && m.Thread == "11.0" && m.Text == "ảnh"
 			}},
 		{"home opened", fakeslack.HomeOpened("S1"),

@@ -77,6 +77,12 @@ type ReceiverOptions struct {
 	// Metrics counts supportbot_slack_refused_total{reason} and
 	// supportbot_updates_failed_total; nil counts nothing.
 	Metrics *bot.Metrics
+	// OnConnection, when set, is told when the Socket Mode connection
+	// comes up (up true: Slack's hello arrived) and when it goes down
+	// (a disconnect, a connection error, or slack-go's loop ended); at is
+	// Now(). Readiness and `supportbot status` use it. It is never called
+	// in HTTP mode, and must not block.
+	OnConnection func(up bool, at time.Time)
 }
 
 // Inbox is where the Receiver stores what it receives: *bot.Inbox. Add
@@ -178,6 +184,13 @@ func (r *Receiver) whoami(ctx context.Context) (userID, botID string, err error)
 	}
 	r.self.known, r.self.userID, r.self.botID = true, res.UserID, res.BotID
 	return res.UserID, res.BotID, nil
+}
+
+// connection reports the Socket Mode connection's state to OnConnection.
+func (r *Receiver) connection(up bool) {
+	if r.opts.OnConnection != nil {
+		r.opts.OnConnection(up, r.opts.Now())
+	}
 }
 
 // role returns the role of a Slack user: staff or guest.

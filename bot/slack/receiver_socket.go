@@ -108,6 +108,7 @@ func (r *Receiver) keepConnected(ctx context.Context, sm *socketmode.Client) err
 	var b backoff
 	for {
 		err := sm.RunContext(ctx)
+		r.connection(false)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -177,10 +178,22 @@ func (r *Receiver) handleSocket(ctx context.Context, sm *socketmode.Client, evt 
 	case socketmode.EventTypeConnected:
 		r.log.Info("slack: socket mode connected")
 		return
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+	case socketmode.EventTypeHello:
+		r.connection(true)
+		return
+	case socketmode.EventTypeConnectionError:
+		r.connection(false)
 		r.log.Warn("slack: socket mode", "event", string(evt.Type), "data", fmt.Sprint(evt.Data))
 		return
-	default: // connecting, hello, disconnect, invalid_auth
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		r.log.Warn("slack: socket mode", "event", string(evt.Type), "data", fmt.Sprint(evt.Data))
+		return
+	case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect, socketmode.EventTypeInvalidAuth:
+		// Connecting: slack-go opens a new connection (the first, or
+		// after Slack asked to refresh one): down until its hello.
+		r.connection(false)
+		return
+	default:
 		return
 	}
 	if evt.Request == nil { // only Slack's envelopes are acked

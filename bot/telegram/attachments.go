@@ -35,9 +35,12 @@ func attachments(msg *models.Message) (files []bot.File, problem string) {
 		}
 		// Telegram recompresses every photo to JPEG and gives it no name.
 		return []bot.File{{From: bot.Telegram, ID: p.FileID, Name: "photo_" + strconv.Itoa(msg.ID) + ".jpg",
-			Mime: "image/jpeg", Size: int64(p.FileSize)}}, ""
+			Mime: "image/jpeg", Size: int64(max(p.FileSize, 0))}}, ""
 	case msg.Document != nil:
 		d := msg.Document
+		if d.FileID == "" { // nothing to download (found by FuzzConvert; Telegram always sends one)
+			return nil, FileUnsupported
+		}
 		if d.FileSize > MaxFileSize {
 			return nil, FileTooBig
 		}
@@ -45,7 +48,7 @@ func attachments(msg *models.Message) (files []bot.File, problem string) {
 		if name == "" {
 			name = "document_" + strconv.Itoa(msg.ID)
 		}
-		return []bot.File{{From: bot.Telegram, ID: d.FileID, Name: name, Mime: d.MimeType, Size: d.FileSize}}, ""
+		return []bot.File{{From: bot.Telegram, ID: d.FileID, Name: name, Mime: d.MimeType, Size: max(d.FileSize, 0)}}, ""
 	case msg.Voice != nil, msg.Audio != nil, msg.Video != nil, msg.VideoNote != nil, msg.Sticker != nil,
 		msg.Contact != nil, msg.Location != nil, msg.Venue != nil, msg.Poll != nil, msg.Dice != nil:
 		return nil, FileUnsupported
@@ -55,10 +58,11 @@ func attachments(msg *models.Message) (files []bot.File, problem string) {
 
 // largestPhoto picks the biggest of the sizes Telegram offers that the
 // bot may download (Telegram lists them smallest first, but the order is
-// not documented); ok is false when none may be.
+// not documented); ok is false when none may be. A size without a file_id
+// cannot be downloaded and is skipped.
 func largestPhoto(sizes []models.PhotoSize) (best models.PhotoSize, ok bool) {
 	for _, p := range sizes {
-		if int64(p.FileSize) > MaxFileSize {
+		if int64(p.FileSize) > MaxFileSize || p.FileID == "" {
 			continue
 		}
 		if !ok || p.Width*p.Height > best.Width*best.Height ||

@@ -1,19 +1,21 @@
 package telegram
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/mostvn/supportbot/bot"
 )
 
-// CommandEdited is Message.Command on an edited message: the core answers
-// that it replied to the first version (Slack has no such marker: its
-// edits are not forwarded).
-const CommandEdited = "edited"
+// CommandEdited is Message.Command on an edited message (the core's
+// bot.CommandEdited): the core answers that it replied to the first
+// version instead of taking the edit for a new question.
+const CommandEdited = bot.CommandEdited
 
 // Convert translates a Telegram update into the bot's channel-neutral
 // Message. ok is false for updates the bot does not handle (service
@@ -127,4 +129,71 @@ func hasContent(m *models.Message) bool {
 		m.Voice != nil || m.Audio != nil || m.Video != nil || m.VideoNote != nil ||
 		m.Sticker != nil || m.Animation != nil || m.Contact != nil || m.Location != nil ||
 		m.Venue != nil || m.Poll != nil || m.Dice != nil
+}
+
+// markDamaged sets m.BadText when m's text was damaged on the way: raw,
+// the update's JSON as it came, holds invalid UTF-8 or an unpaired UTF-16
+// surrogate escape ("\ud800"), which encoding/json silently turns into
+// U+FFFD. Without the mark the officer would get an answer to a garbled
+// question; with it the core asks them to type it again. A U+FFFD the
+// officer really typed, in an update with nothing invalid, is left alone.
+func markDamaged(m *bot.Message, raw []byte) {
+	if !strings.ContainsRune(m.Text, utf8.RuneError) {
+		return
+	}
+	if !utf8.Valid(raw) || hasLoneSurrogate(raw) {
+		m.BadText = true
+	}
+}
+
+// hasLoneSurrogate reports whether JSON text raw has a \uXXXX escape of a
+// UTF-16 surrogate that is not part of a high-low pair.
+func hasLoneSurrogate(raw []byte) bool {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] != '\\' {
+			continue
+		}
+		if i+1 < len(raw) && raw[i+1] != 'u' {
+			i++ // another escape ("\\", "\n"): skip its second byte
+			continue
+		}
+		r, ok := hexEscape(raw, i)
+		if !ok {
+			continue
+		}
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true // a low surrogate first
+		case r >= 0xD800 && r <= 0xDBFF:
+			low, ok := hexEscape(raw, i+6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
+}
+
+// hexEscape decodes the \uXXXX escape at raw[i:].
+func hexEscape(raw []byte, i int) (rune, bool) {
+	if i+6 > len(raw) || !bytes.HasPrefix(raw[i:], []byte("\\u")) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range raw[i+2 : i+6] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

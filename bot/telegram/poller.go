@@ -55,6 +55,13 @@ type PollerOptions struct {
 	// cannot be decoded (the Router counts the messages it handles); nil
 	// counts nothing.
 	Metrics *bot.Metrics
+	// OnPoll, when set, is told the outcome of every getUpdates (and of
+	// the deleteWebhook before the first): ok true once Telegram answered,
+	// false when the call failed; at is Now() when it ended. Readiness and
+	// `supportbot status` use it: a poller is healthy only once a
+	// getUpdates has succeeded, and while one did lately. It is called
+	// from Run's goroutine and must not block.
+	OnPoll func(ok bool, at time.Time)
 }
 
 // Poller receives updates by long polling into the inbox. Run it once per
@@ -127,6 +134,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
+		p.polled(false)
 		wait, fatal := p.judge(err, &b)
 		if fatal != nil {
 			return fatal
@@ -144,15 +152,23 @@ func (p *Poller) Run(ctx context.Context) error {
 	log.Info("telegram: polling", "offset", offset)
 
 	b = backoff{}
+	// The first getUpdates does not wait: whether Telegram answers is
+	// known at once (OnPoll, readiness), not a long-poll timeout later.
+	first := true
 	for {
 		if ctx.Err() != nil {
 			return nil
 		}
-		raws, err := p.getUpdates(ctx, offset)
+		timeout := p.opts.PollTimeout
+		if first {
+			timeout = 0
+		}
+		raws, err := p.getUpdates(ctx, offset, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
+			p.polled(false)
 			wait, fatal := p.judge(err, &b)
 			if fatal != nil {
 				return fatal
@@ -163,6 +179,8 @@ func (p *Poller) Run(ctx context.Context) error {
 			}
 			continue
 		}
+		p.polled(true)
+		first = false
 		if len(raws) == 0 {
 			b = backoff{}
 			if p.opts.PollTimeout == 0 && p.opts.Sleep(ctx, minBackoff) != nil {
@@ -196,6 +214,13 @@ func (p *Poller) Run(ctx context.Context) error {
 	}
 }
 
+// polled reports a getUpdates outcome to OnPoll.
+func (p *Poller) polled(ok bool) {
+	if p.opts.OnPoll != nil {
+		p.opts.OnPoll(ok, p.opts.Now())
+	}
+}
+
 // judge decides what an error of deleteWebhook or getUpdates means: a wait
 // before the next attempt, or a fatal error that stops the poller.
 func (p *Poller) judge(err error, b *backoff) (wait time.Duration, fatal error) {
@@ -213,9 +238,9 @@ func (p *Poller) judge(err error, b *backoff) (wait time.Duration, fatal error) 
 	return b.next(p.opts.MaxBackoff), nil
 }
 
-func (p *Poller) getUpdates(ctx context.Context, offset int64) ([]json.RawMessage, error) {
+func (p *Poller) getUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]json.RawMessage, error) {
 	params := map[string]any{
-		"timeout":         int(p.opts.PollTimeout / time.Second),
+		"timeout":         int(timeout / time.Second),
 		"limit":           p.opts.Limit,
 		"allowed_updates": []string{"message", "edited_message", "callback_query"},
 	}
@@ -250,6 +275,7 @@ func (p *Poller) convert(raws []json.RawMessage, offset int64, log *slog.Logger)
 			continue
 		}
 		if m, ok := Convert(&u, now); ok {
+			markDamaged(&m, raw)
 			msgs = append(msgs, m)
 		}
 	}

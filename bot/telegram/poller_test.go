@@ -94,8 +94,11 @@ func TestPollerStoresBatchesBeforeConfirming(t *testing.T) {
 		t.Errorf("deleteWebhook calls %+v, want one keeping pending updates", calls)
 	}
 	gets := fake.Calls("getUpdates")
-	if f := gets[0].Fields; f["allowed_updates"] != `["message","edited_message","callback_query"]` || f["timeout"] != "5" {
-		t.Errorf("getUpdates fields %v, want allowed_updates [message edited_message callback_query] and timeout 5", f)
+	if f := gets[0].Fields; f["allowed_updates"] != `["message","edited_message","callback_query"]` || f["timeout"] != "0" {
+		t.Errorf("first getUpdates fields %v, want allowed_updates [message edited_message callback_query] and timeout 0 (answered at once)", f)
+	}
+	if f := gets[len(gets)-1].Fields; f["timeout"] != "5" {
+		t.Errorf("later getUpdates fields %v, want timeout 5", f)
 	}
 	if want := c + 1; p.Offset() != want {
 		t.Errorf("Offset() = %d, want %d", p.Offset(), want)

@@ -41,12 +41,22 @@ func (u upload) input() models.InputFile {
 	return &models.InputFileUpload{Filename: u.name, Data: bytes.NewReader(u.data)}
 }
 
-// readFiles reads the files of a Reply: a Telegram file by its id, a
+// readFiles reads the files of a Reply: one with inline Data (a file the
+// bot made, such as a calendar) as it is, a Telegram file by its id, a
 // stored file from Path, any other through the Fetchers. failed names the
 // files that could not be read (the operator's log has why).
 func (s *Sender) readFiles(ctx context.Context, files []bot.File) (ups []upload, failed []string) {
 	for _, f := range files {
 		name := fileName(f)
+		if len(f.Data) > 0 {
+			if len(f.Data) > MaxUploadSize {
+				s.log.Warn("telegram: cannot attach file", "file", name, "err", ErrFileTooBig)
+				failed = append(failed, name)
+				continue
+			}
+			ups = append(ups, upload{name: name, data: f.Data})
+			continue
+		}
 		if f.From == bot.Telegram && f.ID != "" && f.Path == "" {
 			ups = append(ups, upload{name: name, fileID: f.ID})
 			continue

@@ -69,6 +69,7 @@ func (h *webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if m, ok := Convert(&u, h.now()); ok {
+		markDamaged(&m, body)
 		if _, err := h.in.Add([]bot.Message{m}, nil); err != nil {
 			h.log.Error("telegram webhook: storing update failed; Telegram will retry", "update_id", u.ID, "err", err)
 			http.Error(w, "storage failed", http.StatusInternalServerError)

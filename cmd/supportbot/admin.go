@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mostvn/supportbot/bot"
 	"github.com/mostvn/supportbot/schedules"
 	"github.com/mostvn/supportbot/tickets"
 )
@@ -48,6 +49,13 @@ type liveState struct {
 	// reminders are the bot's deadline reminders, for `remind`; nil when
 	// it runs without them.
 	reminders *schedules.Reminders
+	// broadcasts are the bot's announcements, for `broadcast`; nil when
+	// it runs without them.
+	broadcasts *bot.Broadcaster
+	// w is the running bot's wiring, for status, kb reload, outbox dead
+	// and inbox failed (admin_cmds.go); nil in tests that need only the
+	// store.
+	w *wiring
 }
 
 // adminRequest is the body of POST /run.
@@ -60,7 +68,7 @@ type adminRequest struct {
 // the ticket commands and backup, which need nothing but the store, and
 // remind, which runs on the bot's reminders (liveState.reminders).
 func forwardable(c *command) bool {
-	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup" || c.name == "remind"
+	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup" || c.name == "remind" || c.name == "broadcast" || liveCommands[c.name]
 }
 
 func adminSocketPath(dataDir string) string {
@@ -142,7 +150,7 @@ func adminHandler(live *liveState, log *slog.Logger) http.Handler {
 			stdin: strings.NewReader(""), stdout: w, stderr: &stderr,
 			getenv:   func(string) (string, bool) { return "", false },
 			readFile: os.ReadFile, now: time.Now, lang: req.Lang,
-			live: live,
+			live: live, secrets: live.cfg.Secrets(), // errors sent back are redacted too
 		}
 		if a.lang != "vi" && a.lang != "en" {
 			a.lang = defaultLang

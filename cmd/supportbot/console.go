@@ -57,6 +57,7 @@ func runConsole(ctx context.Context, a *app, cfg Config, lang, user string) erro
 	// the console by an earlier run must find their sender.
 	c := console.New(a.stdout, console.Options{
 		ChatID: user, UserID: user, UserName: user, Lang: lang, Now: a.now, Logger: log.With("part", "console"),
+		Greet: consoleGreeting(a, lang),
 	})
 	c.Register(w.outbox)
 	g := &runGroup{log: log}
@@ -66,4 +67,17 @@ func runConsole(ctx context.Context, a *app, cfg Config, lang, user string) erro
 	w.addCore(g)
 	w.addAdmin(g)
 	return g.run(ctx)
+}
+
+// consoleGreeting is the greeting for a person typing at a terminal, in
+// their language (--lang, else the operator's, SUPPORTBOT_LANG); nothing
+// when the input is piped, so that piped answers stay clean.
+func consoleGreeting(a *app, lang string) string {
+	if !isTerminal(a.stdin) {
+		return ""
+	}
+	if lang == "" {
+		lang = a.lang
+	}
+	return console.Greeting(lang)
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -29,13 +33,32 @@ func newLogger(w io.Writer, format string, level slog.Leveler, secrets []string)
 	return slog.New(h)
 }
 
-// newRedactor returns a replacer of each non-empty secret.
+// newRedactor returns a replacer of each non-empty secret, also in the
+// forms that URL encoding, JSON and Go quoting give it ("12:ab/c+d%" is
+// "12%3Aab%2Fc%2Bd%25" in a query and "12:ab%2Fc+d%25" in a path): an
+// error that carries a request's URL must not leak a token either.
 func newRedactor(secrets []string) *strings.Replacer {
-	var pairs []string
+	seen := map[string]bool{}
+	var forms []string
 	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, redacted)
+		if s == "" {
+			continue
 		}
+		q := strconv.Quote(s)
+		j, _ := json.Marshal(s)
+		for _, f := range []string{s, url.QueryEscape(s), url.PathEscape(s), q[1 : len(q)-1], string(j[1 : len(j)-1])} {
+			if !seen[f] {
+				seen[f] = true
+				forms = append(forms, f)
+			}
+		}
+	}
+	// Longest first: at one position the replacer takes the first form
+	// that matches, and a secret may be the start of another's form.
+	sort.SliceStable(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, redacted)
 	}
 	return strings.NewReplacer(pairs...)
 }

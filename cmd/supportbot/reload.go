@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 )
 
 // reloadOnHangup is the actor that re-reads the knowledge files on SIGHUP,
@@ -24,20 +23,12 @@ func (w *wiring) reloadOnHangup(ctx context.Context) error {
 		case <-hup:
 		}
 		w.reloadCalendar()
-		files, err := kbFS(w.cfg)
+		res, err := w.reloadKB() // admin_kb.go: a malformed file keeps the index in service
 		if err != nil {
-			w.log.Error("knowledge reload", "err", err)
-			continue
-		}
-		start := time.Now()
-		if err := w.kb.Reload(files); err != nil {
 			w.log.Error("knowledge reload failed; the previous index stays in service", "err", err)
 			continue
 		}
-		for _, le := range w.kb.LoadErrors() {
-			w.log.Warn("knowledge file skipped", "err", le.Error())
-		}
-		w.log.Info("knowledge reloaded", "entries", w.kb.Stats().Entries, "took", time.Since(start).Round(time.Millisecond))
+		w.log.Info("knowledge reloaded", "entries", res.Entries, "took", res.Took)
 	}
 }
 

@@ -133,7 +133,9 @@ func addTelegram(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, r
 	switch cfg.TelegramMode {
 	case modeWebhook:
 		routes["POST /telegram/webhook"] = telegram.NewWebhookHandler(cfg.TelegramWebhookSecret, w.inbox)
-		hookUp := w.ready.flag("telegram webhook", "not registered with Telegram")
+		health := &channelHealth{name: "telegram", mode: modeWebhook, running: true}
+		w.addChannel(health)
+		hookUp := func(up bool) { health.connected(up, w.now()) }
 		if cfg.TelegramWebhookURL == "" {
 			// The operator registers it; nothing here can check.
 			hookUp(true)
@@ -152,18 +154,20 @@ func addTelegram(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, r
 			}
 		}))
 	default:
+		health := &channelHealth{name: "telegram", mode: modePolling, window: pollWindow}
+		w.addChannel(health)
 		poller, err := telegram.NewPoller(cfg.TelegramToken, cfg.TelegramAPIURL, w.inbox, telegram.PollerOptions{
 			Logger:  log.With("part", "poller"),
 			Metrics: w.metrics,
 			Now:     w.now,
+			OnPoll:  health.polled,
 		})
 		if err != nil {
 			return err
 		}
-		pollerUp := w.ready.flag("telegram poller", "not running")
 		g.add("telegram poller", func(ctx context.Context) error {
-			pollerUp(true)
-			defer pollerUp(false)
+			health.setRunning(true)
+			defer health.setRunning(false)
 			return poller.Run(ctx)
 		})
 	}
@@ -188,6 +192,8 @@ func addSlack(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, rout
 		return err
 	}
 	w.outbox.Register(bot.Slack, sender, sender.Limits())
+	health := &channelHealth{name: "slack", mode: slackMode(cfg)}
+	w.addChannel(health)
 	recv, err := slack.NewReceiver(cfg.SlackBotToken, w.inbox, slack.ReceiverOptions{
 		AppToken:      cfg.SlackAppToken,
 		SigningSecret: cfg.SlackSigningSecret,
@@ -199,6 +205,7 @@ func addSlack(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, rout
 		Now:           w.now,
 		Logger:        log,
 		Metrics:       w.metrics,
+		OnConnection:  health.connected,
 	})
 	if err != nil {
 		return err
@@ -209,10 +216,12 @@ func addSlack(g *runGroup, w *wiring, cfg Config, fetchers outbox.Fetchers, rout
 			routes[p] = h
 		}
 	}
-	up := w.ready.flag("slack", "not connected")
 	g.add("slack", func(ctx context.Context) error {
-		up(true)
-		defer up(false)
+		health.setRunning(true)
+		defer health.setRunning(false)
+		if !cfg.SlackSocketMode() {
+			health.connected(true, w.now()) // HTTP mode: configured is all there is to check
+		}
 		return recv.Run(ctx)
 	})
 	return nil

@@ -36,6 +36,11 @@ type wiring struct {
 	engine    *schedules.Engine    // cron jobs: reminders, and with Slack the SLA watch, rota and digest
 	reminders *schedules.Reminders // deadline reminders
 	rota      *schedules.Rota      // on-call rota; nil without SUPPORTBOT_ROTA_FILE
+
+	broadcasts *bot.Broadcaster // announcements (broadcast.go)
+
+	channels []*channelHealth // the configured channels' receivers (status_health.go)
+	kbState  kbReloads        // when the index was last loaded (admin_kb.go)
 }
 
 // writableKBDir returns the configured knowledge folder for commands that
@@ -113,16 +118,17 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	if w.db, err = tickets.OpenDB(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	w.ready.set("database", func() error { return nil })
+	w.ready.set("database", w.checkDB)
 	start := time.Now()
-	if w.kb, err = knowledge.Open(cfg.DataDir, files); err != nil {
+	if w.kb, err = knowledge.OpenWith(cfg.DataDir, files, knowledge.OpenOptions{Progress: buildProgress(a, log)}); err != nil {
 		return nil, fmt.Errorf("knowledge index: %w", err)
 	}
+	w.kbState.loaded(w.now())
 	for _, le := range w.kb.LoadErrors() {
 		log.Warn("knowledge file skipped", "err", le.Error())
 	}
 	log.Info("knowledge index open", "entries", w.kb.Stats().Entries, "took", time.Since(start).Round(time.Millisecond))
-	w.ready.set("knowledge index", func() error { return nil })
+	w.ready.set("knowledge index", w.checkKB)
 	if w.store, err = tickets.NewStore(w.db, opts); err != nil {
 		return nil, err
 	}
@@ -150,17 +156,26 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	if botUsername != nil {
 		username = botUsername()
 	}
+	// The reminders come before the router: /han, /theodoi, /bothoi and
+	// /support deadlines read the calendar and the follows through them.
+	if err := w.newReminders(cal); err != nil {
+		return nil, err
+	}
 	w.router, err = bot.NewRouter(w.db, w.inbox, w.kb, w.store, w.outbox, bot.RouterOptions{
 		Now:         a.now,
 		Metrics:     w.metrics,
 		Logger:      log.With("part", "router"),
 		BotUsername: username,
 		Staff:       staffOptions(cfg, w.rota),
+		Deadlines:   w.reminders,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if err := w.wireSchedules(cal); err != nil {
+	if w.broadcasts, err = bot.NewBroadcaster(w.db, w.outbox, bot.BroadcastOptions{Now: a.now}); err != nil {
+		return nil, err
+	}
+	if err := w.wireSchedules(); err != nil {
 		return nil, err
 	}
 	if n, err := w.inbox.Pending(); err == nil && n > 0 {
@@ -176,13 +191,14 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 func (w *wiring) addCore(g *runGroup) {
 	g.add("router", w.router.Run)
 	g.add("outbox", w.outbox.Run)
+	g.add("broadcasts", w.broadcasts.Run)
 	g.add("schedules", w.engine.Run)
 }
 
 // addAdmin adds the admin socket (admin.go) to g. Without it the bot still
 // runs; ticket commands then wait for it to stop.
 func (w *wiring) addAdmin(g *runGroup) {
-	srv, err := newAdminServer(&liveState{cfg: w.cfg, store: w.store, reminders: w.reminders}, w.log.With("part", "admin"))
+	srv, err := newAdminServer(&liveState{cfg: w.cfg, store: w.store, reminders: w.reminders, broadcasts: w.broadcasts, w: w}, w.log.With("part", "admin"))
 	if err != nil {
 		w.log.Warn("no admin socket: ticket commands and backup cannot run beside the bot", "err", err)
 		return
@@ -236,17 +252,22 @@ func (w *wiring) onCall(now time.Time) string {
 	return w.cfg.SlackOnCall
 }
 
+// newReminders makes the deadline reminders over cal (registered on the
+// engine by wireSchedules).
+func (w *wiring) newReminders(cal *schedules.Calendar) (err error) {
+	cfg := w.cfg
+	w.reminders, err = schedules.New(w.db, schedules.Options{Calendar: cal, Directory: bot.OfficerDirectory{}, Outbox: w.outbox,
+		Now: w.now, Logger: w.log.With("part", "reminders"), Metrics: w.metrics, TriageChannel: slackTriage(cfg), TriageLang: cfg.SlackLang})
+	return err
+}
+
 // wireSchedules makes the cron engine and its jobs: deadline reminders
-// always (officers get them on any channel), and with a Slack staff
-// channel the SLA escalation, the rota's handovers and the daily digest.
-func (w *wiring) wireSchedules(cal *schedules.Calendar) (err error) {
+// always (officers get them on any channel; made by newReminders), and
+// with a Slack staff channel the SLA escalation, the rota's handovers and
+// the daily digest.
+func (w *wiring) wireSchedules() (err error) {
 	cfg, log := w.cfg, w.log
 	w.engine = schedules.NewEngine(schedules.EngineOptions{Now: w.now, Logger: log.With("part", "schedules"), Metrics: w.metrics})
-	w.reminders, err = schedules.New(w.db, schedules.Options{Calendar: cal, Directory: bot.OfficerDirectory{}, Outbox: w.outbox,
-		Now: w.now, Logger: log.With("part", "reminders"), Metrics: w.metrics, TriageChannel: slackTriage(cfg), TriageLang: cfg.SlackLang})
-	if err != nil {
-		return err
-	}
 	if err := w.reminders.Register(w.engine); err != nil {
 		return err
 	}

@@ -1,0 +1,22 @@
+package bot
+
+import (
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// PutOfficer stores an officer record as /start and registration leave
+// it, for tests that need many officers.
+func PutOfficer(db *bolt.DB, ch Channel, user, province, role string) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucketIfNotExists(bucketOfficers); err != nil {
+			return err
+		}
+		o := &officer{Channel: ch, UserID: user, Name: "Cán bộ " + user, Province: province, Role: role}
+		if province != "" {
+			o.Registered = time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
+		}
+		return saveOfficer(tx, o)
+	})
+}

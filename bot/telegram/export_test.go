@@ -1,0 +1,4 @@
+package telegram
+
+// MarkDamaged exposes markDamaged to the external tests.
+var MarkDamaged = markDamaged
