@@ -48,8 +48,11 @@ type plan struct {
 // classify decides what entry e is, reading only.
 func classify(tx *bolt.Tx, st *tickets.Store, e *inboxEntry, o *officer, now time.Time, username string) (plan, error) {
 	m := &e.Msg
-	if notForUs(tx, m, username) {
-		return plan{kind: kindIgnored}, nil // groups.go
+	// Group talk not for the bot is ignored (groups.go); an officer
+	// answering its registration questions is talking to it (/huy ends
+	// that).
+	if o.Step == "" && notForUs(tx, m, username) {
+		return plan{kind: kindIgnored}, nil
 	}
 	switch {
 	case e.badUTF8():

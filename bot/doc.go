@@ -32,6 +32,13 @@
 // (staff*.go). Someone on the staff channel who is not staff (RoleGuest)
 // may ask, nothing else.
 //
+// In a group chat the core answers only what is addressed to it (a
+// command, a mention of RouterOptions.BotUsername, a reply to one of its
+// messages) and sends an officer's tickets to their private chat, never to
+// the group (groups.go). Announcements to many officers go through the
+// same outbox as bulk replies, one recorded copy per recipient, enqueued a
+// window at a time by a [Broadcaster] (broadcast.go).
+//
 // The core never formats for one medium. A Reply says what it is (a new
 // message, an update of an earlier one, an ephemeral message, the answer
 // to a button press, a view to open; package outbox) and carries text in a

@@ -127,3 +127,12 @@ func TestDamagedTextIsRefused(t *testing.T) {
 		t.Errorf("damaged text opened %d tickets", n)
 	}
 }
+
+// TestGroupRegistrationGoesOn: /start in a group asks questions whose
+// answers are not addressed to the bot; they are still taken.
+func TestGroupRegistrationGoesOn(t *testing.T) {
+	h, _ := newAddressedHarness(t, "OurBot")
+	h.one(groupMsg(h, "42", "/start"))
+	r := h.one(groupMsg(h, "42", "Lào Cai"))
+	mustContain(t, r.Text, "Lào Cai")
+}

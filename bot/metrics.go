@@ -97,15 +97,6 @@ func NewMetrics() *Metrics {
 	}
 }
 
-// Registry returns the prometheus.Registry behind m, for a caller that
-// wants to register a collector of its own. Nil for a nil m.
-func (m *Metrics) Registry() *prometheus.Registry {
-	if m == nil {
-		return nil
-	}
-	return m.reg
-}
-
 // Help sets the HELP text of a counter or histogram. Call it before the
 // first Inc or Observe of name.
 func (m *Metrics) Help(name, help string) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	bolt "go.etcd.io/bbolt"
@@ -69,4 +70,29 @@ func precheck(path, dataDir string) error {
 		return fmt.Errorf("tickets: open %s: %w", path, err)
 	}
 	return nil
+}
+
+// CheckDataDir is CheckFile on dataDir's database, holding bbolt's shared
+// lock meanwhile so that no process writes it: a running bot makes it
+// return a *LockedError (check its snapshot instead: Store.Check, or a
+// backup). A file whose meta pages are too damaged for bbolt to lock it is
+// walked all the same.
+func CheckDataDir(dataDir string) (CheckReport, error) {
+	path := filepath.Join(dataDir, DBFile)
+	if _, err := os.Stat(path); err != nil {
+		return CheckReport{Path: path}, fmt.Errorf("tickets: check: %w", err)
+	}
+	var ro *bolt.DB
+	err := guard(path, func() error {
+		var err error
+		ro, err = bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockTimeout})
+		return err
+	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return CheckReport{Path: path}, &LockedError{Dir: dataDir}
+	}
+	if ro != nil {
+		defer ro.Close()
+	}
+	return CheckFile(path)
 }

@@ -118,15 +118,21 @@ func raiseToHWM(db *bolt.DB, dataDir string, restored bool) error {
 	if err != nil || hwm == 0 || db.IsReadOnly() {
 		return err
 	}
-	return db.Update(func(tx *bolt.Tx) error {
+	behind := func(tx *bolt.Tx) bool {
 		tb := tx.Bucket(bucketTickets)
-		if tb == nil {
+		return tb != nil && hwm > tb.Sequence() && (restored || hwm > metaU64(tx, keyReserved))
+	}
+	// Look first: a start-up that changes nothing commits nothing (no fsync).
+	var raise bool
+	if err := db.View(func(tx *bolt.Tx) error { raise = behind(tx); return nil }); err != nil || !raise {
+		return err
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		if !behind(tx) {
 			return nil
 		}
+		tb := tx.Bucket(bucketTickets)
 		seq := tb.Sequence()
-		if hwm <= seq || !restored && hwm <= metaU64(tx, keyReserved) {
-			return nil
-		}
 		meta, err := tx.CreateBucketIfNotExists(bucketMeta)
 		if err != nil {
 			return err

@@ -177,7 +177,7 @@ func (w *pageWalker) damage(bucket string, page uint64, what string) {
 }
 
 // meta picks the valid meta page with the highest txid, as bbolt does, and
-// returns the root bucket's page.
+// returns the root bucket's page. Only two bad meta pages are damage.
 func (w *pageWalker) meta() (uint64, error) {
 	if w.size < 2*pgHeaderSize+64 {
 		return 0, fmt.Errorf("file is %d bytes: too short for a database", w.size)
@@ -227,12 +227,12 @@ func (w *pageWalker) meta() (uint64, error) {
 	switch {
 	case err0 != nil && err1 != nil:
 		return 0, fmt.Errorf("both meta pages are damaged: %v; %v", err0, err1)
+	// One bad meta page is not damage: it is what a crash during a
+	// commit leaves, and bbolt falls back to the other, as the walk does.
 	case err0 != nil:
 		m = m1
-		w.damage("", 0, err0.Error()+" (the other meta page is used)")
 	case err1 != nil:
 		m = m0
-		w.damage("", 1, err1.Error()+" (the other meta page is used)")
 	case m1.tx > m0.tx:
 		m = m1
 	default:

@@ -194,17 +194,7 @@ func (rl *RateLimiter) reserve(chatID string, now time.Time, bulk bool) (slot *S
 	group := l.PerGroupPerMinute > 0 && l.IsGroup != nil && l.IsGroup(chatID)
 	cs := rl.chats[chatID]
 
-	at = now
-	if l.GlobalPerSecond > 0 {
-		n := l.GlobalPerSecond
-		if bulk {
-			n = l.BulkPerSecond()
-			if !rl.bulkLast.IsZero() {
-				at = rlLater(at, rl.bulkLast.Add((time.Second+l.Margin)/time.Duration(n)))
-			}
-		}
-		at = rlLater(at, rl.global.next(n, time.Second+l.Margin, now))
-	}
+	at = rl.channelAtLocked(bulk, now)
 	if cs != nil && l.PerChat > 0 {
 		at = rlLater(at, cs.chat.next(1, l.PerChat+l.Margin, now))
 	}
@@ -289,6 +279,33 @@ func sortedTimes(ts []time.Time) []time.Time {
 	ts = slices.Clone(ts)
 	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
 	return ts
+}
+
+// ChannelAt returns the earliest time at which the limits of the whole
+// channel (the global window and, for bulk, the bulk lane's share and
+// pace) let one more message start, whatever its
+// chat. Nothing is reserved; Reserve and ReserveBulk may still refuse a
+// send at that time for its chat's sake.
+func (rl *RateLimiter) ChannelAt(bulk bool, now time.Time) time.Time {
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	return rl.channelAtLocked(bulk, now)
+}
+
+func (rl *RateLimiter) channelAtLocked(bulk bool, now time.Time) time.Time {
+	l := rl.l
+	at := now
+	if l.GlobalPerSecond <= 0 {
+		return at
+	}
+	n := l.GlobalPerSecond
+	if bulk {
+		n = l.BulkPerSecond()
+		if !rl.bulkLast.IsZero() {
+			at = rlLater(at, rl.bulkLast.Add((time.Second+l.Margin)/time.Duration(n)))
+		}
+	}
+	return rlLater(at, rl.global.next(n, time.Second+l.Margin, now))
 }
 
 // ReserveUpdate is Reserve for an edit of a sent message on a channel

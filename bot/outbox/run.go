@@ -34,7 +34,7 @@ func (o *Outbox) Run(ctx context.Context) error {
 
 	d := &dispatcher{o: o, queues: make(map[string]*queue), inMem: make(map[uint64]struct{}),
 		parked: make(map[Channel]*parkedChannel), warned: make(map[Channel]bool),
-		waiters: make(map[string]map[*queue]struct{}), bad: make(map[uint64]bool)}
+		waiters: make(map[string]map[*queue]struct{}), bad: make(map[uint64]bool), gates: make(map[gateKey]*gated)}
 	if err := d.load(); err != nil {
 		return fmt.Errorf("outbox: load: %w", err)
 	}
@@ -146,9 +146,10 @@ type dispatcher struct {
 	ready  queueHeap         // interactive queues not in flight, by the time they may go
 	bulk   queueHeap         // bulk queues (their head is Reply.Bulk) not in flight
 
-	bulkBusy   int             // workers holding a bulk item (at most o.bulkWorkers)
-	loadedBulk int             // bulk items held (at most o.bulkLoaded)
-	bad        map[uint64]bool // unreadable items, logged once
+	gates      map[gateKey]*gated // due queues held back by their channel's limits (gate.go)
+	bulkBusy   int                // workers holding a bulk item (at most o.bulkWorkers)
+	loadedBulk int                // bulk items held (at most o.bulkLoaded)
+	bad        map[uint64]bool    // unreadable items, logged once
 
 	inMem  map[uint64]struct{} // every sequence loaded and not yet recorded (superseded ones too)
 	loaded int                 // items held (outDeliveries in queues)
@@ -178,10 +179,12 @@ type queue struct {
 	notBefore time.Time      // the head may not go before this
 	index     int            // in its heap, or -1
 	bulk      bool           // in the bulk heap (its head was Reply.Bulk when pushed)
+	gate      *gated         // in this gate's heap instead (see gate.go), or nil
 }
 
 // push puts q in its lane's heap, by its head: bulk or interactive.
 func (d *dispatcher) push(q *queue) {
+	q.gate = nil
 	q.bulk = q.items[0].item.Reply.Bulk
 	if q.bulk {
 		heap.Push(&d.bulk, q)
@@ -192,41 +195,15 @@ func (d *dispatcher) push(q *queue) {
 
 // fix restores q's heap after its notBefore changed; q is in a heap.
 func (d *dispatcher) fix(q *queue) {
+	if q.gate != nil {
+		heap.Fix(&q.gate.h, q.index)
+		return
+	}
 	if q.bulk {
 		heap.Fix(&d.bulk, q.index)
 	} else {
 		heap.Fix(&d.ready, q.index)
 	}
-}
-
-// pop returns the queue whose head goes next at now, or nil: an
-// interactive one that may go, else a bulk one if a bulk worker is free.
-// Interactive replies go first when both wait.
-func (d *dispatcher) pop(now time.Time) *queue {
-	if d.ready.Len() > 0 && !d.ready[0].notBefore.After(now) {
-		return heap.Pop(&d.ready).(*queue)
-	}
-	if d.bulkBusy < d.o.bulkWorkers && d.bulk.Len() > 0 && !d.bulk[0].notBefore.After(now) {
-		return heap.Pop(&d.bulk).(*queue)
-	}
-	return nil
-}
-
-// nextAt returns when the next queue may go that a free worker (free of
-// them) could take; false if none.
-func (d *dispatcher) nextAt(free int) (time.Time, bool) {
-	if free <= 0 {
-		return time.Time{}, false
-	}
-	var at time.Time
-	ok := false
-	if d.ready.Len() > 0 {
-		at, ok = d.ready[0].notBefore, true
-	}
-	if d.bulkBusy < d.o.bulkWorkers && d.bulk.Len() > 0 && (!ok || d.bulk[0].notBefore.Before(at)) {
-		at, ok = d.bulk[0].notBefore, true
-	}
-	return at, ok
 }
 
 // load reads the items enqueued after the cursor, in sequence order (which

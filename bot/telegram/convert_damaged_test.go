@@ -2,12 +2,14 @@ package telegram_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/mostvn/supportbot/bot/telegram"
+	"github.com/mostvn/supportbot/bot/telegram/faketg"
 )
 
 // TestDamagedTextIsMarked: invalid UTF-8 in an update (raw bytes, or an
@@ -56,5 +58,22 @@ func TestEditedMessageIsMarked(t *testing.T) {
 	m, ok := telegram.Convert(&u, time.Now())
 	if !ok || m.Command != "edited" {
 		t.Fatalf("Convert = %+v, %v; want Command edited", m, ok)
+	}
+}
+
+// TestE2EDamagedTextAndEdits: through the poller, a message with invalid
+// UTF-8 is answered with a request to type it again (not searched, no
+// ticket), and an edit with "I answered the first version".
+func TestE2EDamagedTextAndEdits(t *testing.T) {
+	fake := newFake(t, faketg.Options{})
+	startPipeline(t, fake, t.TempDir(), noLimits, all)
+	const officer = 301
+	fake.PushRaw(`{"message":{"message_id":5,"from":{"id":301,"is_bot":false,"first_name":"Lan"},"chat":{"id":301,"type":"private"},"date":1767225600,"text":"Th\u1ee7 t\u1ee5c c\ud800p l\u1ea1i"}}`)
+	if got := waitSent(t, fake, officer, 1)[0].Plain(); !strings.Contains(got, "không hợp lệ") {
+		t.Errorf("damaged text answered %q, want the invalid-characters text", got)
+	}
+	fake.PushEdit(officer, officer, 5, "Thủ tục cấp lại văn bằng")
+	if got := waitSent(t, fake, officer, 2)[1].Plain(); !strings.Contains(got, "bản đầu tiên") {
+		t.Errorf("an edit answered %q, want the first-version text", got)
 	}
 }

@@ -11,7 +11,10 @@
 //     Telegram retries).
 //   - Convert turns an update into a bot.Message: chat type private or
 //     group, photos and documents as Files (with FileProblem for what it
-//     cannot take), edits marked with Command CommandEdited.
+//     cannot take), edits marked with Command CommandEdited. The poller
+//     and the webhook mark text that invalid UTF-8 in the update's JSON
+//     turned into U+FFFD (Message.BadText), so that the officer is asked
+//     to type it again.
 //   - Sender implements bot.Sender with go-telegram/bot for every Reply
 //     kind: HTML messages with fields, inline and reply keyboards and
 //     documents (read from Path or through outbox.Fetchers), edits

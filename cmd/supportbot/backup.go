@@ -44,36 +44,71 @@ asks the bot's own process to write the copy (through the admin socket in the da
 
 func restoreCommand() *command {
 	return &command{
-		name: "restore", args: "FILE",
-		vi: "Thay cơ sở dữ liệu bằng bản sao lưu FILE (phải dừng bot trước)",
-		en: "Replace the database with the backup FILE (stop the bot first)",
+		name: "restore", args: "[FILE | --latest]",
+		vi: "Thay cơ sở dữ liệu bằng bản sao lưu FILE, hoặc bản tốt mới nhất trong " + keyBackupDir + " (phải dừng bot trước)",
+		en: "Replace the database with the backup FILE, or the newest good one in " + keyBackupDir + " (stop the bot first)",
 		viLong: `Dừng bot trước: khi thư mục dữ liệu đang được dùng, lệnh từ chối và không thay đổi gì. Bản sao lưu
-được kiểm tra trước (tệp bbolt nguyên vẹn, lược đồ đọc được, chuỗi băm phiếu đúng). Tệp hiện tại được giữ lại
-thành supportbot.db.pre-restore để có thể hoàn tác.`,
+được kiểm tra trước khi thay bất cứ thứ gì (các trang bbolt nguyên vẹn, lược đồ đọc được, chuỗi băm phiếu đúng);
+bản hỏng bị từ chối. Không có FILE (hoặc --latest): dùng bản sao lưu hằng ngày mới nhất còn tốt trong ` + keyBackupDir + `,
+bỏ qua và nêu tên các bản hỏng. Số phiếu tiếp tục trên mọi số đã cấp (tệp tickets.hwm), nên sau khi khôi phục
+số phiếu nhảy lên trăm kế tiếp. Tệp hiện tại được giữ lại thành supportbot.db.pre-restore để có thể hoàn tác.`,
 		enLong: `Stop the bot first: while the data directory is in use the command refuses and changes nothing. The backup
-is checked first (a sound bbolt file, a readable schema, an intact ticket hash chain). The current file is kept as
-supportbot.db.pre-restore so the restore can be undone.`,
+is checked before anything is replaced (sound bbolt pages, a readable schema, an intact ticket hash chain); a
+damaged one is refused. Without FILE (or with --latest): the newest good daily backup in ` + keyBackupDir + `, naming
+and skipping damaged ones. Ticket numbers continue above every number issued (the tickets.hwm file), so after a
+restore they jump to the next hundred. The current file is kept as supportbot.db.pre-restore so the restore can be undone.`,
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
+			latest := fs.Bool("latest", false, a.tr("dùng bản sao lưu hằng ngày tốt mới nhất trong "+keyBackupDir, "use the newest good daily backup in "+keyBackupDir))
 			return func(ctx context.Context, args []string) error {
-				if err := wantArgs(a, restoreCommand(), args, 1, a.tr("đúng một tệp sao lưu", "exactly one backup FILE")); err != nil {
-					return err
+				if len(args) > 1 || len(args) == 1 && *latest {
+					return &usageError{cmd: restoreCommand(), msg: a.tr("cần một tệp sao lưu, hoặc --latest", "want one backup FILE, or --latest")}
 				}
 				cfg, err := a.config()
 				if err != nil {
 					return err
 				}
-				if err := tickets.Restore(args[0], cfg.DataDir); err != nil {
+				var file string
+				if len(args) == 1 {
+					file = args[0]
+				} else if file, err = latestGoodBackup(a, cfg); err != nil {
+					return err
+				}
+				if err := tickets.Restore(file, cfg.DataDir); err != nil {
 					if isLocked(err) {
 						return fmt.Errorf("%w\n%s", err, a.tr("Dừng bot (SIGTERM) rồi chạy lại lệnh khôi phục.", "Stop the bot (SIGTERM), then run restore again."))
 					}
 					return err
 				}
 				fmt.Fprintf(a.stdout, a.tr("Đã khôi phục %s vào %s; tệp cũ được giữ bên cạnh (.pre-restore).\n",
-					"Restored %s into %s; the previous file is kept beside it (.pre-restore).\n"), args[0], cfg.DataDir)
+					"Restored %s into %s; the previous file is kept beside it (.pre-restore).\n"), file, cfg.DataDir)
 				return nil
 			}
 		},
 	}
+}
+
+// latestGoodBackup names the newest daily backup in SUPPORTBOT_BACKUP_DIR
+// that passes tickets.CheckBackup, saying on stderr which newer ones it
+// skipped and why.
+func latestGoodBackup(a *app, cfg Config) (string, error) {
+	if cfg.BackupDir == "" {
+		return "", fmt.Errorf("%s", a.tr(
+			keyBackupDir+" chưa đặt: nêu tệp sao lưu (supportbot restore TỆP) hoặc đặt "+keyBackupDir+" là thư mục sao lưu hằng ngày",
+			keyBackupDir+" is not set: name the backup (supportbot restore FILE) or set "+keyBackupDir+" to the daily backups' folder"))
+	}
+	files, err := dailyBackupFiles(cfg.BackupDir)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", keyBackupDir, err)
+	}
+	for _, f := range files {
+		if err := tickets.CheckBackup(f); err != nil {
+			fmt.Fprintf(a.stderr, a.tr("Bỏ qua %s: bản sao lưu hỏng (%v)\n", "Skipping %s: damaged backup (%v)\n"), f, err)
+			continue
+		}
+		fmt.Fprintf(a.stdout, a.tr("Dùng bản sao lưu tốt mới nhất: %s\n", "Using the newest good backup: %s\n"), f)
+		return f, nil
+	}
+	return "", fmt.Errorf(a.tr("không có bản sao lưu tốt nào trong %s (%d bản đã xét)", "no good backup in %s (%d looked at)"), cfg.BackupDir, len(files))
 }
 
 func dirOf(path string) string { return filepath.Dir(path) }

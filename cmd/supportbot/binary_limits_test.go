@@ -146,11 +146,13 @@ func TestBinaryKillsKeepTelegramLimits(t *testing.T) {
 			extra++
 		}
 	}
+	all := fake.Sent()
+	span := all[len(all)-1].At.Sub(all[0].At)
 	sends := len(fake.Sent()) + fake.RateLimited()
 	limited := fake.RateLimited()
 	share := float64(limited) / float64(sends)
-	t.Logf("%d /ticket messages from %d officers, 2 kills: %d replies accepted, %d answered 429 (%.1f %% of %d sends; by limit %v), %d extra replies, %d in flight at the kills",
-		total, officers, len(fake.Sent()), limited, 100*share, sends, fake.RateLimitedBy(), extra, inFlight)
+	t.Logf("%d /ticket messages from %d officers, 2 kills: %d replies accepted in %s, %d answered 429 (%.1f %% of %d sends; by limit %v), %d extra replies, %d in flight at the kills",
+		total, officers, len(fake.Sent()), span.Round(time.Millisecond), limited, 100*share, sends, fake.RateLimitedBy(), extra, inFlight)
 	if share > 0.05 {
 		t.Errorf("%d of %d sends answered 429 (%.1f %%), want at most 5 %%", limited, sends, 100*share)
 	}

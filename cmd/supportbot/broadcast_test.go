@@ -126,3 +126,45 @@ func TestBroadcastUsage(t *testing.T) {
 		t.Errorf("empty status: exit %d %s", code, out)
 	}
 }
+
+// TestBinaryBroadcastBesideTheBot: with the bot running, the CLI hands the
+// announcement to it over the admin socket and follows its progress; the
+// status command answers through the socket too.
+func TestBinaryBroadcastBesideTheBot(t *testing.T) {
+	needBinary(t)
+	fake := faketg.New(faketg.Options{EnforceLimits: true})
+	defer fake.Close()
+	dataDir := t.TempDir()
+	seedOfficers(t, dataDir, 7001, 20)
+	env := append(botEnv(fake, dataDir), "SUPPORTBOT_LANG=en")
+	p := start(t, env, "serve")
+	waitFake(t, fake, "the first getUpdates", func() bool { return len(fake.Calls("getUpdates")) > 0 })
+
+	code, out := runBin(t, env, "broadcast", "--dry-run", "--province", "Lào Cai", "Portal maintenance")
+	if code != 0 || !strings.Contains(out, "10 officers") {
+		t.Fatalf("dry run beside the bot: exit %d\n%s", code, out)
+	}
+	code, out = runBin(t, env, "broadcast", "Portal maintenance tonight")
+	if code != 0 || !strings.Contains(out, "Done: 20 sent, 0 failed") {
+		t.Fatalf("broadcast beside the bot: exit %d\n%s\nbot log:\n%s", code, out, p.logs)
+	}
+	per := map[int64]int{}
+	for _, m := range fake.Sent() {
+		if strings.Contains(m.Plain(), "Portal maintenance tonight") {
+			per[m.ChatID]++
+		}
+	}
+	if len(per) != 20 {
+		t.Errorf("%d officers got it, want 20", len(per))
+	}
+	for chat, n := range per {
+		if n != 1 {
+			t.Errorf("chat %d got it %d times", chat, n)
+		}
+	}
+	code, out = runBin(t, env, "broadcast", "status", "--json")
+	var list []struct{ Sent, Pending, Failed int }
+	if err := json.Unmarshal([]byte(out), &list); code != 0 || err != nil || len(list) != 1 || list[0].Sent != 20 {
+		t.Errorf("status beside the bot: exit %d %v\n%s", code, err, out)
+	}
+}

@@ -121,6 +121,7 @@ func commands() []*command {
 		inboxGroupCommand(),
 		backupCommand(),
 		restoreCommand(),
+		checkCommand(),
 		versionCommand(),
 	}
 }
@@ -179,6 +180,8 @@ func run(ctx context.Context, a *app, args []string) int {
 			// The sentence in the operator's language first, the detail
 			// (which value, what is accepted) after it.
 			msg = tickets.UserMessage(err, a.lang) + " (" + msg + ")"
+		} else if say, ok := storageMessage(a, err); ok {
+			msg = say + " (" + msg + ")"
 		}
 		if len(a.secrets) > 0 {
 			msg = newRedactor(a.secrets).Replace(msg)

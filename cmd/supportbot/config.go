@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +49,9 @@ const (
 	keySupervisorAfter    = "SUPPORTBOT_SLA_SUPERVISOR_AFTER"
 	keyDeadlinesFile      = "SUPPORTBOT_DEADLINES_FILE"
 	keyRotaFile           = "SUPPORTBOT_ROTA_FILE"
+
+	keyBackupDir  = "SUPPORTBOT_BACKUP_DIR"
+	keyBackupKeep = "SUPPORTBOT_BACKUP_KEEP"
 )
 
 // Defaults, named so that help texts and tests quote the same values.
@@ -65,6 +69,7 @@ const (
 	defaultUrgentResolve   = 8 * time.Hour
 	defaultNormalFirst     = 4 * time.Hour
 	defaultNormalResolve   = 72 * time.Hour
+	defaultBackupKeep      = 14 // days
 
 	modePolling = "polling"
 	modeWebhook = "webhook"
@@ -91,6 +96,7 @@ var knownKeys = map[string]bool{
 	keySlackAppToken: true, keySlackBotToken: true, keySlackSigningSecret: true, keySlackAPIURL: true,
 	keySlackTriage: true, keySlackOnCall: true, keySlackStaffGroup: true, keySlackLang: true,
 	keySlackSupervisor: true, keySupervisorAfter: true, keyDeadlinesFile: true, keyRotaFile: true,
+	keyBackupDir: true, keyBackupKeep: true,
 }
 
 // ErrConfig is wrapped by every configuration error; the message names the
@@ -127,6 +133,9 @@ type Config struct {
 	DeadlinesFile string // reporting deadlines (YAML); "" means the calendar shipped in schedules/
 	RotaFile      string // on-call rota (YAML); "" means the fixed SUPPORTBOT_SLACK_ONCALL
 
+	BackupDir  string // daily backups (backup_daily.go); "" means none
+	BackupKeep int    // days a daily backup is kept
+
 	HTTPAddr  string
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
@@ -160,6 +169,7 @@ func defaultConfig() Config {
 		SLAUrgentResolve: defaultUrgentResolve,
 		SLANormalFirst:   defaultNormalFirst,
 		SLANormalResolve: defaultNormalResolve,
+		BackupKeep:       defaultBackupKeep,
 		Source:           map[string]string{},
 	}
 }
@@ -416,6 +426,14 @@ func (c *Config) set(key, v string) error {
 		c.DeadlinesFile = v
 	case keyRotaFile:
 		c.RotaFile = v
+	case keyBackupDir:
+		c.BackupDir = v
+	case keyBackupKeep:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 3650 {
+			return fmt.Errorf("%q: want a number of days from 1 to 3650", v)
+		}
+		c.BackupKeep = n
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 )
@@ -110,6 +111,9 @@ func configKeyHelp(a *app) [][3]string {
 		{keySLANormalFirst, defaultNormalFirst.String(), a.tr("hạn phản hồi đầu tiên, phiếu thường", "first-response target, normal tickets")},
 		{keySLANormalResolve, defaultNormalResolve.String(), a.tr("hạn giải quyết, phiếu thường", "resolution target, normal tickets")},
 		{keyHolidaysFile, "", a.tr("tệp ngày lễ (lịch giờ làm việc cho hạn giải quyết)", "holidays file (working-hours calendar for resolution targets)")},
+		{keyBackupDir, "", a.tr("thư mục sao lưu hằng ngày (02:30 giờ Việt Nam, mỗi bản được kiểm tra sau khi ghi); trống: không sao lưu. `supportbot restore --latest` dùng bản tốt mới nhất ở đây",
+			"folder of daily backups (02:30 Vietnam time, each checked after writing); empty: none. `supportbot restore --latest` uses the newest good one here")},
+		{keyBackupKeep, strconv.Itoa(defaultBackupKeep), a.tr("số ngày giữ một bản sao lưu hằng ngày; bản cũ hơn bị xóa (chỉ các tệp bot tự ghi)", "days a daily backup is kept; older ones are deleted (only files the bot wrote)")},
 	}
 }
 

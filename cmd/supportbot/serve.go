@@ -104,6 +104,7 @@ func serve(ctx context.Context, a *app, cfg Config) error {
 	g.add("http", srv.run)
 	w.addCore(g)
 	w.addAdmin(g)
+	w.addDailyBackups(g)
 	g.add("knowledge reload", w.reloadOnHangup)
 
 	err = g.run(ctx)

@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -78,6 +79,7 @@ func (o *soakOutage) proxy(t *testing.T, target string) *httptest.Server {
 		t.Fatal(err)
 	}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ErrorLog = log.New(io.Discard, "", 0) // a long poll cut by the kill is expected
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if o.down.Load() {
 			o.refused.Add(1)
@@ -191,7 +193,7 @@ func TestSoak(t *testing.T) {
 	wg.Go(func() { r.officers(stop) })
 	wg.Go(func() { r.staff(stop) })
 
-	var killed, outageStarted, outageEnded bool
+	var bursted, killed, outageStarted, outageEnded bool
 	var sentBeforeKill, sentInLastSecond int
 	nextRemind := began.Add(remindEvery / 2)
 	nextSample := began.Add(30 * time.Second)
@@ -204,6 +206,10 @@ func TestSoak(t *testing.T) {
 			r.outage.down.Store(false)
 			t.Logf("%s: Bot API back; %d calls refused during the outage", el.Round(time.Second), r.outage.refused.Load())
 		case now.After(loadEnd):
+		case !bursted && el >= killAt-3*time.Second:
+			bursted = true
+			r.burst()
+			t.Logf("%s: every group asks at once (%d questions)", el.Round(time.Second), soakGroups)
 		case !killed && el >= killAt:
 			killed = true
 			sent := r.tg.Sent()
@@ -309,32 +315,46 @@ func (r *soakRig) officers(stop <-chan struct{}) {
 		case <-tick.C:
 		}
 		g := rng.IntN(soakGroups)
-		chat := -int64(5001 + g)
-		user := int64(80001 + g)
-		text := "@" + faketg.BotUser.Username + " " + soakQuestions[rng.IntN(len(soakQuestions))]
-		ticket := rng.IntN(6) == 0
-		if ticket {
-			text = fmt.Sprintf("/ticket Xã %d (lần %d): cổng dịch vụ công báo lỗi khi nộp hồ sơ", g, n)
+		if rng.IntN(6) == 0 {
+			r.push(g, fmt.Sprintf("/ticket Xã %d (lần %d): cổng dịch vụ công báo lỗi khi nộp hồ sơ", g, n))
+			continue
 		}
-		r.mu.Lock()
-		r.nextMsg[chat]++
-		id := 1_000_000 + r.nextMsg[chat] // far above the ids of the bot's own messages
-		r.mu.Unlock()
-		msg := &models.Message{
-			ID:   id,
-			From: &models.User{ID: user, FirstName: fmt.Sprintf("Cán bộ %02d", g), LanguageCode: "vi"},
-			Date: int(time.Now().Unix()),
-			Chat: models.Chat{ID: chat, Type: models.ChatTypeGroup, Title: fmt.Sprintf("Xã %02d", g)},
-			Text: text,
-		}
-		if ticket {
-			msg.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: len("/ticket")}}
-		}
-		r.tg.PushUpdate(models.Update{Message: msg})
-		r.mu.Lock()
-		r.updates = append(r.updates, soakUpdate{chat: chat, msgID: id, ticket: ticket, pushed: time.Now()})
-		r.mu.Unlock()
+		r.push(g, "@"+faketg.BotUser.Username+" "+soakQuestions[rng.IntN(len(soakQuestions))])
 	}
+}
+
+// burst has every group ask at once, so that the kill lands with replies
+// owed.
+func (r *soakRig) burst() {
+	for g := range soakGroups {
+		r.push(g, "@"+faketg.BotUser.Username+" "+soakQuestions[g%len(soakQuestions)])
+	}
+}
+
+// push sends text in group g as its officer, with a message_id of our own
+// choosing so that the replies to it can be found.
+func (r *soakRig) push(g int, text string) {
+	chat := -int64(5001 + g)
+	user := int64(80001 + g)
+	ticket := strings.HasPrefix(text, "/ticket")
+	r.mu.Lock()
+	r.nextMsg[chat]++
+	id := 1_000_000 + r.nextMsg[chat] // far above the ids of the bot's own messages
+	r.mu.Unlock()
+	msg := &models.Message{
+		ID:   id,
+		From: &models.User{ID: user, FirstName: fmt.Sprintf("Cán bộ %02d", g), LanguageCode: "vi"},
+		Date: int(time.Now().Unix()),
+		Chat: models.Chat{ID: chat, Type: models.ChatTypeGroup, Title: fmt.Sprintf("Xã %02d", g)},
+		Text: text,
+	}
+	if ticket {
+		msg.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: len("/ticket")}}
+	}
+	r.mu.Lock() // held across the push so that updates stay in update_id order
+	r.tg.PushUpdate(models.Update{Message: msg})
+	r.updates = append(r.updates, soakUpdate{chat: chat, msgID: id, ticket: ticket, pushed: time.Now()})
+	r.mu.Unlock()
 }
 
 // staff replies, every 3 s, in the thread of a random ticket's triage card.
