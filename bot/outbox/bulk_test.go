@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/mostvn/supportbot/bot/outbox"
 )
 
@@ -171,4 +173,71 @@ func TestOutboxBulkNeverStarvesAnswers(t *testing.T) {
 		wait, between, _, _ := bulkRun(t, backlog, 300, false)
 		t.Logf("the answer waited %s behind %d unmarked messages, %d went before it", wait, backlog, between)
 	})
+}
+
+// A bulk backlog far larger than MaxLoaded, mixed with answers to the same
+// chats and to others, some enqueued while Run runs: everything is
+// delivered once, in order per chat, and Run never holds more than
+// MaxLoaded items.
+func TestOutboxBulkBacklogDeliversEverythingInOrder(t *testing.T) {
+	const maxLoaded, chats = 100, 7
+	db := obTempDB(t)
+	clk := newOBClock()
+	total := 0
+	var rs []outbox.Reply
+	n := map[string]int{}
+	add := func(chat string, bulk bool) {
+		rs = append(rs, outbox.Reply{Channel: outbox.Telegram, ChatID: chat, Text: fmt.Sprintf("msg %04d", n[chat]), Bulk: bulk})
+		n[chat]++
+		total++
+	}
+	for i := range 1200 {
+		add(fmt.Sprint(i%chats), i%5 != 0) // four bulk, one answer
+		if i%40 == 0 {
+			add("officer", false)
+		}
+	}
+	late := rs[len(rs)-200:]
+	rs = rs[:len(rs)-200]
+	sent := newOBCounter(total)
+	var once sync.Once
+	var o *outbox.Outbox
+	var err error
+	o, err = outbox.New(db, outbox.Options{Now: clk.Now, After: clk.After, Workers: 4, MaxLoaded: maxLoaded,
+		OnSent: func(*bolt.Tx, outbox.Reply, string) error {
+			if sent.add() == 300 {
+				once.Do(func() {
+					go func() { // the rest arrives while the backlog drains
+						if err := o.Enqueue(late...); err != nil {
+							t.Error(err)
+						}
+					}()
+				})
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &obSender{now: clk.Now}
+	o.Register(outbox.Telegram, s, outbox.Limits{})
+	if err := o.Enqueue(rs...); err != nil {
+		t.Fatal(err)
+	}
+	obRun(t, o, sent.done)
+	got := 0
+	for chat, texts := range s.delivered() {
+		got += len(texts)
+		for i, text := range texts {
+			if want := fmt.Sprintf("msg %04d", i); text != want {
+				t.Fatalf("chat %s message %d = %q, want %q (order broken)", chat, i, text, want)
+			}
+		}
+	}
+	if got != total {
+		t.Errorf("delivered %d, want %d", got, total)
+	}
+	if peak := outbox.PeakLoaded(o); peak > maxLoaded {
+		t.Errorf("Run held up to %d items, want at most %d", peak, maxLoaded)
+	}
 }

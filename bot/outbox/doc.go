@@ -69,6 +69,16 @@
 //   - priority: when an interactive and a bulk item are both ready, the
 //     interactive goes first.
 //
+// With ReservedPerSecond 0 the pace and the priority alone keep answers
+// moving (a bulk send frees its slot of the window about every 1/30 s,
+// and the next slot goes to a waiting answer), but a burst of answers
+// then finds the window full of announcements.
+//
+// Queues that are due but held back by their channel's global window (or
+// the bulk pace) wait in a gate of the dispatcher (gate.go) instead of
+// being handed to a worker only to be refused: during a broadcast the
+// dispatcher does a few operations per send, not one per waiting chat.
+//
 // Order per order key still holds across lanes: an answer to a chat waits
 // behind an announcement queued to that chat before it.
 //
@@ -134,10 +144,13 @@
 // kill. Measured with the real binary killed twice during 200 replies
 // (cmd/supportbot TestBinaryKillsKeepTelegramLimits): every send the
 // server accepted and the database did not record had been accepted less
-// than half a millisecond before the kill. How many that is depends on how
+// than a few milliseconds before the kill. How many that is depends on how
 // many sends were in flight together: up to Workers when a burst of
 // answers starts as Telegram's window opens, about one for a paced bulk
-// broadcast (see the bulk lane).
+// broadcast (see the bulk lane). Spreading answers the same way would
+// cut that burst, but costs about a third of the throughput of a burst to a few
+// dozen chats (their per-chat limits then line up badly), so answers are
+// not spread.
 // Neither Telegram nor Slack offers an idempotency key, so a window there
 // must be; the alternative, recording before sending, would lose messages
 // instead. Within one process nothing is sent twice: a message whose record

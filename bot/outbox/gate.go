@@ -28,7 +28,19 @@ type gateKey struct {
 type gated struct {
 	key gateKey
 	at  time.Time
-	h   queueHeap
+	h   gateHeap
+}
+
+// gateHeap orders the queues of a gate by their head's sequence alone:
+// they are all due, and the oldest message goes first, as when every
+// queue refused by a closed window waited for the same instant. (Ordering
+// them by when each became due instead serves a chat's second message
+// before another chat's first and leaves a tail of chats with several
+// messages still to go, each a second apart.)
+type gateHeap struct{ queueHeap }
+
+func (h gateHeap) Less(i, j int) bool {
+	return h.queueHeap[i].items[0].seq < h.queueHeap[j].items[0].seq
 }
 
 // gateOf returns the gate a queue's head goes through, or nil for a head
@@ -93,7 +105,7 @@ func (d *dispatcher) popLane(h *queueHeap, bulk bool, now time.Time) *queue {
 			if k.bulk != bulk || g.h.Len() == 0 || g.at.After(now) {
 				continue
 			}
-			if c := g.h[0]; best == nil || c.items[0].seq < best.items[0].seq {
+			if c := g.h.queueHeap[0]; best == nil || c.items[0].seq < best.items[0].seq {
 				best, bestGate = c, g
 			}
 		}

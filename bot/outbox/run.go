@@ -149,7 +149,13 @@ type dispatcher struct {
 	gates      map[gateKey]*gated // due queues held back by their channel's limits (gate.go)
 	bulkBusy   int                // workers holding a bulk item (at most o.bulkWorkers)
 	loadedBulk int                // bulk items held (at most o.bulkLoaded)
-	bad        map[uint64]bool    // unreadable items, logged once
+
+	// The last load's bulk items left in bbolt for lack of room: their
+	// order keys, the first of them, and the highest sequence examined.
+	skipped      map[string]bool
+	firstSkipped uint64
+	scanned      uint64
+	bad          map[uint64]bool // unreadable items, logged once
 
 	inMem  map[uint64]struct{} // every sequence loaded and not yet recorded (superseded ones too)
 	loaded int                 // items held (outDeliveries in queues)
@@ -215,8 +221,17 @@ func (d *dispatcher) load() error {
 	cursor, more := d.cursor, false
 	room := d.o.maxLoaded - d.loaded
 	bulkRoom := d.o.bulkLoaded - d.loadedBulk
-	skipped := map[string]bool{} // order keys with an item left in bbolt by this pass
-	var firstSkipped uint64
+	// Bulk items left in bbolt for lack of room (see below): their keys
+	// and the first of them. While the bulk lane has no room, what was
+	// examined before cannot change, so the pass goes on from the last
+	// item examined (a wake-up for one answer does not decode a backlog
+	// of thousands again); otherwise it starts again at the cursor.
+	from := d.cursor + 1
+	skipped, firstSkipped, scanned := map[string]bool{}, uint64(0), uint64(0)
+	if bulkRoom <= 0 && d.firstSkipped != 0 && d.scanned > d.cursor {
+		from = d.scanned + 1
+		skipped, firstSkipped, scanned = d.skipped, d.firstSkipped, d.scanned
+	}
 	parkedBefore := len(d.parked)
 	counted := false
 	err := d.o.db.View(func(tx *bolt.Tx) error {
@@ -225,16 +240,17 @@ func (d *dispatcher) load() error {
 			return nil
 		}
 		c := b.Cursor()
-		for k, v := c.Seek(seqKey(d.cursor + 1)); k != nil; k, v = c.Next() {
+		for k, v := c.Seek(seqKey(from)); k != nil; k, v = c.Next() {
 			seq := binary.BigEndian.Uint64(k)
 			if _, ok := d.inMem[seq]; ok {
-				cursor = seq
+				cursor, scanned = seq, seq
 				continue
 			}
 			if len(items) >= room {
 				more = true
 				break
 			}
+			scanned = seq
 			var it outItem
 			if err := json.Unmarshal(v, &it); err != nil {
 				// One unreadable item must not stop every other
@@ -280,10 +296,12 @@ func (d *dispatcher) load() error {
 		return err
 	}
 	if firstSkipped != 0 {
-		// The next pass starts at the first item left behind; what this
-		// pass loaded after it is skipped then as in memory.
+		// The next full pass starts at the first item left behind; what
+		// was loaded after it is skipped then as in memory.
 		cursor = min(cursor, firstSkipped-1)
+		more = true
 	}
+	d.skipped, d.firstSkipped, d.scanned = skipped, firstSkipped, scanned
 	d.cursor, d.more = cursor, more
 	for _, it := range items {
 		q := d.queues[it.key]
@@ -343,6 +361,7 @@ func (d *dispatcher) unpark() {
 		delete(d.parked, ch)
 		changed = true
 		d.cursor = min(d.cursor, p.first-1)
+		d.firstSkipped = 0 // the next load is a full pass
 		d.o.log.Info("outbox: channel registered; delivering the messages that waited for it", "channel", ch, "waiting", p.n)
 	}
 	if changed {

@@ -97,10 +97,11 @@ func (o *soakOutage) proxy(t *testing.T, target string) *httptest.Server {
 // soakUpdate is one message an officer sent in a group, and must be
 // answered: a reply to it (reply_parameters names its message_id).
 type soakUpdate struct {
-	chat   int64
-	msgID  int
-	ticket bool
-	pushed time.Time
+	chat     int64
+	msgID    int
+	updateID int64
+	ticket   bool
+	pushed   time.Time
 }
 
 // soakStaffReply is one staff reply typed in a ticket's Slack thread; it
@@ -352,8 +353,8 @@ func (r *soakRig) push(g int, text string) {
 		msg.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeBotCommand, Offset: 0, Length: len("/ticket")}}
 	}
 	r.mu.Lock() // held across the push so that updates stay in update_id order
-	r.tg.PushUpdate(models.Update{Message: msg})
-	r.updates = append(r.updates, soakUpdate{chat: chat, msgID: id, ticket: ticket, pushed: time.Now()})
+	upd := r.tg.PushUpdate(models.Update{Message: msg})
+	r.updates = append(r.updates, soakUpdate{chat: chat, msgID: id, updateID: upd, ticket: ticket, pushed: time.Now()})
 	r.mu.Unlock()
 }
 
@@ -544,14 +545,6 @@ func (r *soakRig) report(t *testing.T, began time.Time, drained bool) {
 	nUpdates, nReplies, reminded := len(r.updates), len(r.replies), r.reminded
 	samples := slices.Clone(r.rss)
 	r.mu.Unlock()
-	r.mu.Lock()
-	tickets := 0
-	for _, u := range r.updates {
-		if u.ticket {
-			tickets++
-		}
-	}
-	r.mu.Unlock()
 	lost := r.lost(true)
 
 	// Every /ticket opened exactly one ticket.
@@ -571,11 +564,25 @@ func (r *soakRig) report(t *testing.T, began time.Time, drained bool) {
 			t.Errorf("source %s has %d tickets", src, n)
 		}
 	}
+	r.mu.Lock()
+	tickets, missing := 0, 0
+	for _, u := range r.updates {
+		if !u.ticket {
+			continue
+		}
+		tickets++
+		if bySource["telegram:"+strconv.FormatInt(u.updateID, 10)] == 0 {
+			missing++
+			t.Errorf("/ticket update %d (group %d) opened no ticket", u.updateID, u.chat)
+		}
+	}
+	r.mu.Unlock()
+	lost += missing
 
 	t.Logf("SOAK load and drain %s; %d group updates (%d /ticket), %d staff replies, %d reminders queued; one kill -9, one Bot API outage",
 		time.Since(began).Round(time.Second), nUpdates, tickets, nReplies, reminded)
-	t.Logf("SOAK lost: %d (updates unanswered %d, staff replies undelivered %d, reminders %d of %d delivered); drained: %v",
-		lost, len(tl.lostUpdates), len(tl.lostReplies), tl.reminders, reminded, drained)
+	t.Logf("SOAK lost: %d (updates unanswered %d, /ticket without a ticket %d, staff replies undelivered %d, reminders %d of %d delivered); drained: %v",
+		lost, len(tl.lostUpdates), missing, len(tl.lostReplies), tl.reminders, reminded, drained)
 	t.Logf("SOAK duplicates: %d group replies sent twice, %d staff replies delivered twice, %d reminders beyond those queued; tickets doubled: %d; 429s from faketg: %d",
 		tl.dupReplies, tl.dupStaff, max(0, tl.reminders-reminded), doubled, r.tg.RateLimited())
 	t.Logf("SOAK answer latency p50 %s p99 %s max %s; staff reply p50 %s p99 %s max %s",

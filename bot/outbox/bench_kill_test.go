@@ -1,0 +1,108 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/bot/outbox"
+)
+
+// BenchmarkOutboxKillMidBroadcast runs a broadcast of 300 bulk messages
+// (300 chats, Telegram's limits with 5 a second reserved for answers, real
+// clock, 16 workers) against a fake that enforces the limits, kills it
+// when half are accepted (a consistent copy of the file taken right then
+// is what a kill -9 leaves on disk) and finishes it in a new outbox on
+// that copy. It reports:
+//
+//	in_flight  sends accepted but not recorded at the kill
+//	doubled    chats that got the announcement twice (must be <= in_flight)
+//	missing    chats that never got it (must be 0)
+//	429s       sends refused (must be 0: the limits hold across the kill)
+//	x_min      wall time over the bulk lane's minimum (300 / 25 per second)
+func BenchmarkOutboxKillMidBroadcast(b *testing.B) {
+	const chats, killAt = 300, 150
+	l := outbox.TelegramLikeLimits()
+	l.ReservedPerSecond = 5
+	for b.Loop() {
+		dir := b.TempDir()
+		fake := newOBTelegramFake(time.Now, 1)
+		db1 := obOpenDB(b, filepath.Join(dir, "first.db"))
+		o1, err := outbox.New(db1, outbox.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		killed := make(chan struct{})
+		var once sync.Once
+		var accepted atomic.Int64
+		o1.Register(outbox.Telegram, outbox.SenderFunc(func(ctx context.Context, r outbox.Reply) (string, bool, error) {
+			select {
+			case <-killed:
+				return "", true, errors.New("killed")
+			default:
+			}
+			id, retry, err := fake.Send(ctx, r)
+			if err == nil && accepted.Add(1) == killAt {
+				once.Do(func() {
+					if err := db1.View(func(tx *bolt.Tx) error { return tx.CopyFile(filepath.Join(dir, "second.db"), 0o600) }); err != nil {
+						b.Error(err)
+					}
+					close(killed)
+				})
+			}
+			return id, retry, err
+		}), l)
+		rs := make([]outbox.Reply, chats)
+		for i := range rs {
+			rs[i] = outbox.Reply{Channel: outbox.Telegram, ChatID: fmt.Sprint(300000 + i), Text: "Thông báo", Bulk: true}
+		}
+		start := time.Now()
+		if err := o1.Enqueue(rs...); err != nil {
+			b.Fatal(err)
+		}
+		obRun(b, o1, killed)
+		db1.Close()
+
+		db2 := obOpenDB(b, filepath.Join(dir, "second.db"))
+		left, _ := func() (int, error) {
+			o, err := outbox.New(db2, outbox.Options{})
+			if err != nil {
+				return 0, err
+			}
+			n, _ := o.Depth()
+			return n, nil
+		}()
+		fake.mu.Lock()
+		inFlight := left - (chats - len(fake.texts))
+		fake.mu.Unlock()
+		done := newOBCounter(left)
+		o2, err := outbox.New(db2, outbox.Options{OnSent: func(*bolt.Tx, outbox.Reply, string) error { done.add(); return nil }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		o2.Register(outbox.Telegram, fake, l)
+		obRun(b, o2, done.done)
+		elapsed := time.Since(start)
+		db2.Close()
+
+		fake.mu.Lock()
+		doubled, missing := 0, chats-len(fake.texts)
+		for _, texts := range fake.texts {
+			doubled += len(texts) - 1
+		}
+		refused := fake.refused
+		fake.mu.Unlock()
+		b.ReportMetric(float64(inFlight), "in_flight")
+		b.ReportMetric(float64(doubled), "doubled")
+		b.ReportMetric(float64(missing), "missing")
+		b.ReportMetric(float64(refused), "429s")
+		b.ReportMetric(elapsed.Seconds()/(float64(chats)/float64(l.BulkPerSecond())), "x_min")
+	}
+}
