@@ -126,6 +126,9 @@ func ReminderReply(d *Deadline, occ time.Time, o Officer, late bool, now time.Ti
 		Channel: o.Channel, ChatID: o.ChatID,
 		Text:    ReminderText(d, occ, lang, late, now),
 		Buttons: [][]outbox.Button{{ConfirmButton(d, occ, lang)}},
+		// The low-priority lane: a fan-out to thousands of chats never
+		// holds up an officer's answer.
+		Bulk: true,
 	}
 }
 
