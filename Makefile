@@ -28,14 +28,21 @@ test:
 ##   staff:     a Slack reply reaching the fake Bot API, p50/p99/max (50 tickets, 10 replies/s for 20 s,
 ##              Telegram's limits enforced; set-up about 100 s); 200 tickets in a minute posted to triage
 ##              once each and updated in place under injected 429s (Slack's 1 message/s per channel:
-##              about 11 min)
+##              about 11 min); Slack ack p99 of presses and commands with 50 staff at once
+##   schedules: a reminder to 10,000 chats at Telegram's limit, and the same killed half-way (about 12 min)
+##   ops:       a 2,000-officer broadcast beside officers' questions, with a kill -9 (about 3 min)
+##   The whole target takes about 45 minutes.
 bench: build
 	$(GO) test -run='^$$' -bench='Search$$' -benchtime=2000x ./knowledge/
 	$(GO) test -run='^$$' -bench='Eval|Verdict' -benchtime=1x ./knowledge/
 	$(GO) test -run='^$$' -bench='Create|ListOpen' -benchtime=3x -timeout=30m ./tickets/
 	$(GO) test -run='^$$' -bench='InboundTelegram' -benchtime=2000x ./bot/telegram/
 	$(GO) test -run='^$$' -bench='BroadcastTelegram' -benchtime=1x -timeout=20m ./bot/telegram/
-	$(GO) test -run='^$$' -bench='OutboxTelegramLimits$$|OutboxThroughput|SplitHTML' -benchtime=1x ./bot/
+	$(GO) test -run='^$$' -bench='SplitHTML' -benchtime=1x ./bot/telegram/
+	$(GO) test -run='^$$' -bench='OutboxTelegramLimits$$|OutboxThroughput|OutboxKillMidBroadcast' -benchtime=1x ./bot/outbox/
+	$(GO) test -run='^$$' -bench='SocketAckLatency' -benchtime=1x ./bot/slack/
+	$(GO) test -run='^$$' -bench='ReminderFanout' -benchtime=1x -timeout=30m ./schedules/
+	$(GO) test -run='^$$' -bench='Broadcast2000' -benchtime=1x -timeout=20m ./cmd/supportbot/
 	$(GO) test -run='^$$' -bench='StaffReplyToTelegram|TriageBurst' -benchtime=1x -timeout=30m ./cmd/supportbot/
 	@$(MAKE) --no-print-directory eval
 
