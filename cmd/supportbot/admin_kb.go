@@ -95,6 +95,7 @@ Every file is checked first: a malformed one is reported (file:line) and the ind
 					return &usageError{cmd: kbReloadCommand(), msg: fmt.Sprintf(a.tr("đối số thừa %q", "unexpected argument %q"), args[0])}
 				}
 				if a.live != nil && a.live.w != nil {
+					a.live.w.reloadCalendar() // the deadlines file too, as SIGHUP does
 					res, err := a.live.w.reloadKB()
 					if err != nil {
 						a.live.w.log.Error("knowledge reload failed; the previous index stays in service", "err", err)

@@ -2,13 +2,15 @@ package main
 
 import (
 	"context"
-	"github.com/mostvn/supportbot/schedules"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/mostvn/supportbot/schedules"
 )
 
-// reloadOnHangup is the actor that re-reads the knowledge files on SIGHUP,
+// reloadOnHangup is the actor that re-reads the knowledge files and the
+// deadlines file on SIGHUP,
 // so that staff who edited or imported entries need not restart the bot:
 // searches keep being answered from the old index while the new one is
 // built (knowledge.Index.Reload).
