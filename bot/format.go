@@ -2,12 +2,12 @@ package bot
 
 import (
 	"html"
-	"net/url"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/mostvn/supportbot/bot/outbox"
 	"github.com/mostvn/supportbot/knowledge"
 )
 
@@ -24,22 +24,10 @@ const (
 	maxSuggest = 3
 )
 
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+// esc and link write the core markup (outbox.Escape, outbox.Link).
+func esc(s string) string { return outbox.Escape(s) }
 
-// esc escapes s for Telegram's HTML parse mode. Every piece of user or
-// knowledge text goes through it before it reaches a Reply.
-func esc(s string) string { return htmlEscaper.Replace(s) }
-
-// link renders an <a href> when u is an http(s) URL, else just the escaped
-// label: a javascript: or relative "source" must not become a link.
-func link(u, label string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return esc(label)
-	}
-	return `<a href="` + attrEscaper.Replace(u) + `">` + esc(label) + `</a>`
-}
+func link(u, label string) string { return outbox.Link(u, label) }
 
 // fold lowers s and strips Vietnamese tone and vowel marks (đ becomes d), so
 // that "Cảm ơn", "cam on" and "CẢM ƠN" compare equal.

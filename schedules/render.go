@@ -2,7 +2,6 @@ package schedules
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -39,19 +38,9 @@ func ParseConfirmData(data string) (id string, occ time.Time, ok bool) {
 	return rest[:i], occ, true
 }
 
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-var attrEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+func esc(s string) string { return outbox.Escape(s) }
 
-func esc(s string) string { return htmlEscaper.Replace(s) }
-
-// link renders an <a href> for an http(s) URL, else the escaped label.
-func link(u, label string) string {
-	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-		return esc(label)
-	}
-	return `<a href="` + attrEscaper.Replace(u) + `">` + esc(label) + `</a>`
-}
+func link(u, label string) string { return outbox.Link(u, label) }
 
 // FormatDate renders a due date as dd/mm/yyyy.
 func FormatDate(occ time.Time) string { return occ.Format("02/01/2006") }

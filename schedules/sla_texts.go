@@ -2,8 +2,9 @@ package schedules
 
 import (
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
 // The staff-facing texts of the SLA watch, the on-call rota and the daily
@@ -155,8 +156,5 @@ func stfDuration(lang string, d time.Duration) string {
 	return fmt.Sprintf("%d min", m)
 }
 
-// stfEsc escapes user text for the core markup: <, > and & only, as the
-// channels' converters expect.
-func stfEsc(s string) string { return stfEscaper.Replace(s) }
-
-var stfEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// stfEsc escapes user text for the core markup.
+func stfEsc(s string) string { return outbox.Escape(s) }
