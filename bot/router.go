@@ -183,6 +183,7 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	m.Help("supportbot_tickets_opened_total", "Tickets opened from conversations, by channel.")
 	m.Help("supportbot_search_seconds", "Time spent in knowledge search per question.")
 	m.Help("supportbot_updates_failed_total", "Inbound messages whose handling failed or panicked; they are kept for operators (Inbox.Failed).")
+	m.Help("supportbot_tickets_resolved_total", "Tickets resolved by staff, by the officer's channel.")
 	m.Help("supportbot_feedback_total", "Presses of the answer feedback buttons, by value (ok, no).")
 	m.Help("supportbot_deadline_confirmations_total", "Presses of a reminder's \"report submitted\" that recorded a unit's first confirmation.")
 	m.Help("supportbot_deadline_follows_total", "Deadlines followed (/theodoi) and stopped (/bothoi) by officers, by action.")

@@ -384,6 +384,7 @@ func (t *turn) resolve(tk *tickets.Ticket, answer, sources string, propose bool)
 	if tk, err = t.tk.Transition(tk.ID, tickets.StateResolved, a, ""); err != nil {
 		return fmt.Errorf("resolve %s: %w", tk.ID, err)
 	}
+	t.count("supportbot_tickets_resolved_total", "channel", tk.Channel)
 	body := tr(tk.Lang, txtStaffResolved, esc(t.staffName()), tk.ID, esc(answer))
 	if sources != "" {
 		body += "\n\n" + tr(tk.Lang, txtResolvedSources, esc(sources))

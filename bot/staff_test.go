@@ -288,6 +288,11 @@ func TestStaffResolveProposesForTheKnowledgeBase(t *testing.T) {
 	if ev := h.lastEvent(id); ev.Kind != tickets.EventPromoted {
 		t.Errorf("last event = %+v, want the promotion", ev)
 	}
+	var exp strings.Builder
+	if err := h.metrics.WritePrometheus(&exp); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, exp.String(), `supportbot_tickets_resolved_total{channel="telegram"} 1`)
 
 	// The next similar question's card shows this one.
 	_, c2, _ := h.open("200", "Ai cấp giấy phép tiến hành công việc bức xạ?")

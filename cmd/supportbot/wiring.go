@@ -175,6 +175,7 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	if w.broadcasts, err = bot.NewBroadcaster(w.db, w.outbox, bot.BroadcastOptions{Now: a.now}); err != nil {
 		return nil, err
 	}
+	w.metrics.GaugeFunc("supportbot_tickets_breached", "Open tickets past their first-response or resolution target.", w.breachedTickets)
 	if err := w.wireSchedules(); err != nil {
 		return nil, err
 	}
@@ -308,4 +309,20 @@ func slackTriage(cfg Config) string {
 		return ""
 	}
 	return cfg.SlackTriage
+}
+
+// breachedTickets counts the open tickets past an SLA target, for the
+// gauge supportbot_tickets_breached (read at each scrape); -1 when the
+// store cannot be read, so that a failure never reads as "no breaches".
+func (w *wiring) breachedTickets() float64 {
+	var n int
+	err := w.store.View(func(tx *tickets.Tx) error {
+		ts, err := tx.Breached(w.now())
+		n = len(ts)
+		return err
+	})
+	if err != nil {
+		return -1
+	}
+	return float64(n)
 }
