@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/mostvn/supportbot/tickets"
 )
 
 // supportStats answers "/support stats": the open tickets by state and by
@@ -22,16 +20,12 @@ func (t *turn) supportStats(lang string) error {
 	b.WriteString("\n" + tr(lang, supStatsOpen, s.Open))
 	if s.Open > 0 {
 		b.WriteString("\n" + tr(lang, supStatsByState))
-		for _, st := range tickets.OpenStates {
-			if n := s.ByState[st]; n > 0 {
-				fmt.Fprintf(&b, "\n• %s: %d", esc(tickets.StateLabel(st, lang)), n)
-			}
+		for _, c := range s.OpenByState(lang) {
+			fmt.Fprintf(&b, "\n• %s: %d", esc(c.Label), c.N)
 		}
 		b.WriteString("\n" + tr(lang, supStatsByTopic))
-		for _, tp := range tickets.Topics {
-			if n := s.ByTopic[tp]; n > 0 {
-				fmt.Fprintf(&b, "\n• %s: %d", esc(tickets.TopicLabel(tp, lang)), n)
-			}
+		for _, c := range s.OpenByTopic(lang) {
+			fmt.Fprintf(&b, "\n• %s: %d", esc(c.Label), c.N)
 		}
 	}
 	b.WriteString("\n" + tr(lang, supStatsBreached, s.Breached))

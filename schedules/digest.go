@@ -200,19 +200,12 @@ func (d *Digest) Build(now time.Time) (outbox.Reply, error) {
 	b.WriteString("\n\n" + stf(lang, stDigestOpen, st.Open))
 	if st.Open > 0 {
 		b.WriteString("\n" + stf(lang, stDigestByState))
-		for _, s := range tickets.OpenStates {
-			if n := st.ByState[s]; n > 0 {
-				fmt.Fprintf(&b, "\n• %s: %d", stfEsc(tickets.StateLabel(s, lang)), n)
-			}
+		for _, c := range st.OpenByState(lang) {
+			fmt.Fprintf(&b, "\n• %s: %d", stfEsc(c.Label), c.N)
 		}
 		b.WriteString("\n" + stf(lang, stDigestByTopic))
-		topics := append(append([]string(nil), tickets.Topics...), tickets.TopicOther)
-		seen := map[string]bool{}
-		for _, tp := range topics {
-			if n := st.ByTopic[tp]; n > 0 && !seen[tp] {
-				seen[tp] = true
-				fmt.Fprintf(&b, "\n• %s: %d", stfEsc(tickets.TopicLabel(tp, lang)), n)
-			}
+		for _, c := range st.OpenByTopic(lang) {
+			fmt.Fprintf(&b, "\n• %s: %d", stfEsc(c.Label), c.N)
 		}
 	}
 	b.WriteString("\n\n")

@@ -55,6 +55,37 @@ func (t *Tx) Stats(now, since time.Time) (Stats, error) {
 	return s, nil
 }
 
+// Count is one line of a breakdown: a label in the reader's language and
+// how many open tickets it holds.
+type Count struct {
+	Label string
+	N     int
+}
+
+// OpenByState lists the open tickets by state, labelled in lang ("vi" or
+// "en"), in the order of OpenStates, leaving out the states with none.
+func (s Stats) OpenByState(lang string) []Count {
+	var out []Count
+	for _, st := range OpenStates {
+		if n := s.ByState[st]; n > 0 {
+			out = append(out, Count{StateLabel(st, lang), n})
+		}
+	}
+	return out
+}
+
+// OpenByTopic lists the open tickets by topic, labelled in lang, in the
+// order of Topics, leaving out the topics with none.
+func (s Stats) OpenByTopic(lang string) []Count {
+	var out []Count
+	for _, tp := range Topics {
+		if n := s.ByTopic[tp]; n > 0 {
+			out = append(out, Count{TopicLabel(tp, lang), n})
+		}
+	}
+	return out
+}
+
 // median returns the median of ds (the mean of the two middle values for
 // an even count), zero for none. It sorts ds.
 func median(ds []time.Duration) time.Duration {

@@ -92,3 +92,18 @@ func reply(t *testing.T, s *tickets.Store, id string) {
 	t.Helper()
 	addMessage(t, s, id, tickets.ConvMessage{From: staff, Text: "Trả lời"})
 }
+
+func TestStatsBreakdownInOrderWithoutZeros(t *testing.T) {
+	s := tickets.Stats{
+		ByState: map[tickets.State]int{tickets.StateNew: 2, tickets.StateClaimed: 0},
+		ByTopic: map[string]int{"radiation": 1, tickets.TopicOther: 3, "ip": 0},
+	}
+	byState := s.OpenByState("en")
+	if len(byState) != 1 || byState[0].N != 2 || byState[0].Label != tickets.StateLabel(tickets.StateNew, "en") {
+		t.Errorf("by state = %+v", byState)
+	}
+	byTopic := s.OpenByTopic("vi")
+	if len(byTopic) != 2 || byTopic[0].Label != tickets.TopicLabel("radiation", "vi") || byTopic[1].N != 3 {
+		t.Errorf("by topic = %+v, want radiation then other, no zeros", byTopic)
+	}
+}
