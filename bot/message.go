@@ -1,31 +1,6 @@
 package bot
 
-import (
-	"time"
-
-	"github.com/mostvn/supportbot/bot/outbox"
-)
-
-// The delivery types live in package outbox, which schedules and channels
-// use without the conversation code; the core names them here.
-type (
-	Channel = outbox.Channel
-	Reply   = outbox.Reply
-	Button  = outbox.Button
-	Sender  = outbox.Sender
-	Field   = outbox.Field
-	File    = outbox.File
-	View    = outbox.View
-	Input   = outbox.Input
-	Kind    = outbox.Kind
-)
-
-// The channels, as the core names them.
-const (
-	Telegram = outbox.Telegram
-	Slack    = outbox.Slack
-	Console  = outbox.Console
-)
+import "time"
 
 // Chat kinds a channel reports in Message.ChatType, whatever its own names.
 const (

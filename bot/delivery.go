@@ -2,9 +2,19 @@ package bot
 
 import "github.com/mostvn/supportbot/bot/outbox"
 
-// The outbox is package outbox; these names keep the core's code and its
-// callers compiling. New code should use package outbox directly.
+// The delivery types live in package outbox, which schedules and channels
+// use without the conversation code; the core names them here, with the
+// outbox itself, so that its code and its callers read as before.
 type (
+	Channel       = outbox.Channel
+	Reply         = outbox.Reply
+	Button        = outbox.Button
+	Sender        = outbox.Sender
+	Field         = outbox.Field
+	File          = outbox.File
+	View          = outbox.View
+	Input         = outbox.Input
+	Kind          = outbox.Kind
 	Outbox        = outbox.Outbox
 	OutboxOptions = outbox.Options
 	DeadLetter    = outbox.DeadLetter
@@ -12,6 +22,13 @@ type (
 	RateLimiter   = outbox.RateLimiter
 	Slot          = outbox.Slot
 	SenderFunc    = outbox.SenderFunc
+)
+
+// The channels, as the core names them.
+const (
+	Telegram = outbox.Telegram
+	Slack    = outbox.Slack
+	Console  = outbox.Console
 )
 
 // Constructors and errors of the outbox, as the core names them.
