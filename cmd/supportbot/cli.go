@@ -219,11 +219,7 @@ func dispatch(ctx context.Context, a *app, args []string) error {
 		if err != nil {
 			return err
 		}
-		if cfg.TelegramEnabled() {
-			args = []string{"serve"}
-		} else {
-			args = []string{"console"}
-		}
+		args = []string{defaultCommand(cfg)}
 	}
 	cmd, rest := find(commands(), args)
 	if cmd == nil {
@@ -300,4 +296,13 @@ func newApp() *app {
 		readFile: os.ReadFile,
 		now:      time.Now,
 	}
+}
+
+// defaultCommand is what `supportbot` alone runs: serve when a channel
+// (Telegram, Slack or both) is configured, else the console.
+func defaultCommand(cfg Config) string {
+	if cfg.TelegramEnabled() || cfg.SlackEnabled() {
+		return "serve"
+	}
+	return "console"
 }

@@ -66,3 +66,24 @@ func TestConfigSlack(t *testing.T) {
 		})
 	}
 }
+
+// `supportbot` alone serves whichever channel is configured: Slack alone
+// too, not the console.
+func TestDefaultCommandServesAnyChannel(t *testing.T) {
+	for _, tc := range []struct {
+		env  fakeEnv
+		want string
+	}{
+		{fakeEnv{}, "console"},
+		{fakeEnv{"SUPPORTBOT_TELEGRAM_TOKEN": "123:abc"}, "serve"},
+		{fakeEnv{"SUPPORTBOT_SLACK_APP_TOKEN": "xapp-1", "SUPPORTBOT_SLACK_BOT_TOKEN": "xoxb-1", "SUPPORTBOT_SLACK_TRIAGE_CHANNEL": "C0TRIAGE"}, "serve"},
+	} {
+		cfg, err := loadConfig("", tc.env.get, os.ReadFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := defaultCommand(cfg); got != tc.want {
+			t.Errorf("%v: supportbot alone runs %s, want %s", tc.env, got, tc.want)
+		}
+	}
+}

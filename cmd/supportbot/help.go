@@ -120,14 +120,14 @@ func configKeyHelp(a *app) [][3]string {
 // writeTopHelp prints the overview: commands, configuration, exit codes.
 func writeTopHelp(a *app, w io.Writer) {
 	fmt.Fprintln(w, a.tr(
-		"supportbot: bot hỗ trợ 24/7 cho cán bộ (Telegram) trả lời từ cơ sở tri thức và mở phiếu khi chưa trả lời được.",
-		"supportbot: a 24/7 support bot for officers (Telegram) that answers from a knowledge base and opens tickets when it cannot."))
+		"supportbot: bot hỗ trợ 24/7 cho cán bộ địa phương (Telegram) trả lời từ cơ sở tri thức và mở phiếu khi chưa trả lời được; cán bộ Bộ xử lý phiếu trên Slack.",
+		"supportbot: a 24/7 support bot for local officers (Telegram) that answers from a knowledge base and opens tickets when it cannot; ministry staff work the tickets on Slack."))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, a.tr("Cách dùng:", "Usage:"))
 	fmt.Fprintln(w, "  supportbot [--config FILE] [COMMAND] [FLAGS] [ARGS]")
 	fmt.Fprintln(w, a.tr(
-		"  Không có lệnh: chạy serve nếu đã cấu hình kênh (token Telegram), nếu không thì console.",
-		"  No command: serve if a channel (Telegram token) is configured, else console."))
+		"  Không có lệnh: chạy serve nếu đã cấu hình một kênh (Telegram và/hoặc Slack), nếu không thì console.",
+		"  No command: serve if a channel (Telegram and/or Slack) is configured, else console."))
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, a.tr("Lệnh:", "Commands:"))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
