@@ -182,7 +182,10 @@ func (r *Reminders) SetCalendar(c *Calendar) {
 // tick after start makes up what was missed while the process was down
 // and resumes fan-outs cut short (see Tick).
 func (r *Reminders) Register(e *Engine) error {
-	return e.Add("reminders", "* * * * *", r.Tick)
+	if err := e.Add("reminders", "* * * * *", r.Tick); err != nil {
+		return err
+	}
+	return r.registerPrune(e)
 }
 
 // fire is one reminder slot due in a tick.
