@@ -57,7 +57,7 @@ var bucketRetention = []byte("bot_retention") // "since" -> 8-byte big-endian un
 var keySince = []byte("since")
 
 // pruneStats counts what one pruning run deleted.
-type pruneStats struct{ seen, questions, links, failed, outbox int }
+type pruneStats struct{ seen, questions, links, failed, outbox, announcements int }
 
 // pruneLoop prunes once at once, then every r.pruneEvery, until ctx is
 // done. A failed run is logged and tried again at the next tick.
@@ -75,7 +75,7 @@ func (r *Router) pruneLoop(ctx context.Context) {
 		case err != nil:
 			r.log.Error("pruning failed; trying again later", "err", err)
 		case st != pruneStats{}:
-			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed, "dead_letters_and_refs", st.outbox)
+			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed, "dead_letters_and_refs", st.outbox, "announcements", st.announcements)
 		}
 		if r.onPruned != nil {
 			r.onPruned(err)
@@ -171,6 +171,10 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 		return len(v) != 8 || !time.Unix(0, int64(binary.BigEndian.Uint64(v))).After(linkCut), nil
 	}, nil); err != nil {
 		return st, fmt.Errorf("bot: prune the bot's group messages: %w", err)
+	}
+
+	if st.announcements, err = r.pruneAnnouncements(ctx, now.Add(-AnnouncementRetention)); err != nil {
+		return st, fmt.Errorf("bot: prune announcements: %w", err)
 	}
 
 	// The outbox's own bookkeeping (dead letters, the ids of sent
