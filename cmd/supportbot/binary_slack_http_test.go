@@ -80,4 +80,12 @@ func TestBinarySlackOverHTTP(t *testing.T) {
 	if code, body := httpGet(t, base+"/readyz"); code != 200 {
 		t.Errorf("/readyz with Slack over HTTP = %d %q", code, body)
 	}
+	// The reporting calendar is served beside the Slack routes.
+	if code, body := httpGet(t, base+"/deadlines.ics?audience=province_dost"); code != 200 ||
+		!strings.HasPrefix(body, "BEGIN:VCALENDAR") || !strings.Contains(body, "BEGIN:VALARM") {
+		t.Errorf("/deadlines.ics = %d %.200q", code, body)
+	}
+	if code, _ := httpGet(t, base+"/deadlines.ics?audience=mayors"); code != http.StatusBadRequest {
+		t.Errorf("/deadlines.ics with an unknown audience = %d, want 400", code)
+	}
 }
