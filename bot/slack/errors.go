@@ -7,9 +7,10 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
 // Errors callers branch on; the errors of this package wrap them
@@ -31,22 +32,9 @@ var (
 	ErrFileTooBig = errors.New("slack: file too big")
 )
 
-// RateLimitError is the error of a 429: the outbox must wait at least
-// Wait before the next attempt. It wraps ErrRateLimited.
-type RateLimitError struct {
-	Wait time.Duration
-	Err  error
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("slack: rate limited, retry after %s: %v", e.Wait, e.Err)
-}
-
-// RetryAfter is how long Slack asked to wait (Retry-After).
-func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
-
-// Unwrap exposes ErrRateLimited and the cause.
-func (e *RateLimitError) Unwrap() []error { return []error{ErrRateLimited, e.Err} }
+// RateLimitError is the error of a 429 (outbox.RateLimitError with Kind
+// ErrRateLimited): the outbox waits at least its RetryAfter.
+type RateLimitError = outbox.RateLimitError
 
 // retryableCodes are Slack error codes ("ok": false) worth another try.
 var retryableCodes = map[string]bool{
@@ -70,12 +58,12 @@ func classify(ctx context.Context, method string, err error) (retry bool, out er
 		return false, nil
 	}
 	if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok {
-		return true, &RateLimitError{Wait: rl.RetryAfter, Err: fmt.Errorf("%s: %w", method, err)}
+		return true, &RateLimitError{Wait: rl.RetryAfter, Kind: ErrRateLimited, Err: fmt.Errorf("%s: %w", method, err)}
 	}
 	if sc, ok := errors.AsType[slack.StatusCodeError](err); ok {
 		switch {
 		case sc.Code == http.StatusTooManyRequests:
-			return true, &RateLimitError{Err: fmt.Errorf("%s: %w", method, err)}
+			return true, &RateLimitError{Kind: ErrRateLimited, Err: fmt.Errorf("%s: %w", method, err)}
 		case sc.Code >= 500:
 			return true, fmt.Errorf("%w: %s: %v", ErrServer, method, err)
 		default:
@@ -86,7 +74,7 @@ func classify(ctx context.Context, method string, err error) (retry bool, out er
 		code := se.Err
 		switch {
 		case code == "ratelimited" || code == "rate_limited":
-			return true, &RateLimitError{Err: fmt.Errorf("%s: %w", method, err)}
+			return true, &RateLimitError{Kind: ErrRateLimited, Err: fmt.Errorf("%s: %w", method, err)}
 		case retryableCodes[code]:
 			return true, fmt.Errorf("%w: %s: %s", ErrServer, method, code)
 		case code == "channel_not_found" || code == "not_in_channel" || code == "is_archived" ||

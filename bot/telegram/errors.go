@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
 // Errors callers branch on; the returned errors wrap them (errors.Is).
@@ -34,22 +36,9 @@ var (
 	ErrFileTooBig = errors.New("telegram: file too big")
 )
 
-// RateLimitError is the error of a 429: the outbox must wait at least
-// RetryAfter before the next attempt. It wraps ErrRateLimited.
-type RateLimitError struct {
-	Wait time.Duration
-	Err  error // the library's error, token redacted
-}
-
-func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("telegram: rate limited, retry after %s: %v", e.Wait, e.Err)
-}
-
-// RetryAfter is how long Telegram asked to wait.
-func (e *RateLimitError) RetryAfter() time.Duration { return e.Wait }
-
-// Unwrap exposes ErrRateLimited and the cause.
-func (e *RateLimitError) Unwrap() []error { return []error{ErrRateLimited, e.Err} }
+// RateLimitError is the error of a 429 (outbox.RateLimitError with Kind
+// ErrRateLimited): the outbox waits at least its RetryAfter.
+type RateLimitError = outbox.RateLimitError
 
 // APIError is an answer of the Bot API with ok=false (or a non-200 status)
 // to one of the requests this package makes itself (getUpdates,

@@ -314,7 +314,7 @@ func (s *Sender) classify(err error, status int, chat string) (retry bool, out e
 	var netErr net.Error
 	switch {
 	case errors.As(err, &tmr):
-		return true, &RateLimitError{Wait: max(time.Duration(tmr.RetryAfter)*time.Second, time.Second), Err: fmt.Errorf("%s: %w", where, err)}
+		return true, &RateLimitError{Wait: max(time.Duration(tmr.RetryAfter)*time.Second, time.Second), Kind: ErrRateLimited, Err: fmt.Errorf("%s: %w", where, err)}
 	case errors.As(err, &mig):
 		return false, fmt.Errorf("%s: %w: new chat id %d: %w", where, ErrMigrated, mig.MigrateToChatID, err)
 	case errors.Is(err, tgbot.ErrorForbidden):
