@@ -35,7 +35,7 @@ test:
 bench: build
 	$(GO) test -run='^$$' -bench='Search$$' -benchtime=2000x ./knowledge/
 	$(GO) test -run='^$$' -bench='Eval|Verdict' -benchtime=1x ./knowledge/
-	$(GO) test -run='^$$' -bench='Create|ListOpen' -benchtime=3x -timeout=30m ./tickets/
+	$(GO) test -run='^$$' -bench='Create|ListOpen|CheckFile' -benchtime=3x -timeout=30m ./tickets/
 	$(GO) test -run='^$$' -bench='InboundTelegram' -benchtime=2000x ./bot/telegram/
 	$(GO) test -run='^$$' -bench='BroadcastTelegram' -benchtime=1x -timeout=20m ./bot/telegram/
 	$(GO) test -run='^$$' -bench='SplitHTML' -benchtime=1x ./bot/telegram/
