@@ -182,6 +182,8 @@ func run(ctx context.Context, a *app, args []string) int {
 			msg = tickets.UserMessage(err, a.lang) + " (" + msg + ")"
 		} else if say, ok := storageMessage(a, err); ok {
 			msg = say + " (" + msg + ")"
+		} else if say, ok := setupMessage(a, err); ok {
+			msg = say + " (" + msg + ")"
 		}
 		if len(a.secrets) > 0 {
 			msg = newRedactor(a.secrets).Replace(msg)

@@ -87,3 +87,16 @@ func TestDefaultCommandServesAnyChannel(t *testing.T) {
 		}
 	}
 }
+
+// A configuration mistake is said in the operator's language, with what
+// to do, before the key and what it accepts.
+func TestConfigErrorSaysWhatToDo(t *testing.T) {
+	code, _, errOut := runCLI(t, fakeEnv{"SUPPORTBOT_SLACK_LANG": "fr"}, "", "tickets", "list")
+	if code != exitError || !strings.Contains(errOut, "Cấu hình chưa đúng") || !strings.Contains(errOut, "SUPPORTBOT_SLACK_LANG") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = runCLI(t, fakeEnv{"SUPPORTBOT_LANG": "en", "SUPPORTBOT_SLACK_LANG": "fr"}, "", "tickets", "list")
+	if code != exitError || !strings.Contains(errOut, "The configuration is not right") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
