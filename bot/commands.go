@@ -29,6 +29,8 @@ const (
 	cmdDeadlines // /han: the officer's deadlines (deadlines.go)
 	cmdFollow    // /theodoi ID
 	cmdUnfollow  // /bothoi ID
+	cmdMyData    // /dulieu: what the bot keeps about the officer (privacy_mydata.go)
+	cmdEraseData // /xoadulieu: erase it (privacy_delete.go)
 )
 
 // commandNames maps every accepted name (lower case, tone marks folded) to
@@ -63,6 +65,11 @@ var commandNames = map[string]cmdID{
 	"botheodoi":   cmdUnfollow,
 	"unsubscribe": cmdUnfollow,
 	"unfollow":    cmdUnfollow,
+
+	"dulieu":       cmdMyData,
+	"mydata":       cmdMyData,
+	"xoadulieu":    cmdEraseData,
+	"deletemydata": cmdEraseData,
 }
 
 // menu lists, per language, the commands the menu shows, in order. /help
@@ -75,12 +82,14 @@ var menu = map[string][]struct {
 		{"hoi", cmdDescAsk}, {"ticket", cmdDescTicket}, {"phieu", cmdDescTickets},
 		{"han", cmdDescDeadlines}, {"theodoi", cmdDescFollow}, {"bothoi", cmdDescUnfollow},
 		{"dangky", cmdDescRegister}, {"lang", cmdDescLang}, {"huy", cmdDescCancel},
+		{"dulieu", cmdDescMyData}, {"xoadulieu", cmdDescDeleteData},
 		{"help", cmdDescHelp}, {"start", cmdDescStart},
 	},
 	LangEN: {
 		{"ask", cmdDescAsk}, {"ticket", cmdDescTicket}, {"mytickets", cmdDescTickets},
 		{"deadlines", cmdDescDeadlines}, {"subscribe", cmdDescFollow}, {"unsubscribe", cmdDescUnfollow},
 		{"register", cmdDescRegister}, {"lang", cmdDescLang}, {"cancel", cmdDescCancel},
+		{"mydata", cmdDescMyData}, {"deletemydata", cmdDescDeleteData},
 		{"help", cmdDescHelp}, {"start", cmdDescStart},
 	},
 }

@@ -24,9 +24,13 @@ func (t *turn) command(p plan, res knowledge.Result) error {
 	case cmdStart:
 		return t.start()
 	case cmdRegister:
+		if !t.o.consented() {
+			t.showNotice("") // registration keeps a profile: agreeing starts it
+			return nil
+		}
 		t.beginRegistration("")
 	case cmdHelp:
-		t.reply(tr(t.lang, txtHelp))
+		t.reply(helpText(t.lang))
 	case cmdAsk:
 		switch {
 		case p.args == "":
@@ -40,6 +44,9 @@ func (t *turn) command(p plan, res knowledge.Result) error {
 	case cmdTicket:
 		if p.args == "" {
 			t.reply(tr(t.lang, txtTicketUsage))
+			return nil
+		}
+		if t.needsConsent(txtPrivacyTicketNeedsConsent) {
 			return nil
 		}
 		tk, _, err := t.openTicket(p.args, "", nil, t.source())
@@ -64,9 +71,16 @@ func (t *turn) command(p plan, res knowledge.Result) error {
 	case cmdDeadlines:
 		return t.deadlinesCommand(p.args) // deadlines.go
 	case cmdFollow:
+		if t.calendar() != nil && t.needsConsent(txtPrivacyFollowNeedsConsent) {
+			return nil
+		}
 		return t.followCommand(p.args)
 	case cmdUnfollow:
 		return t.unfollowCommand(p.args)
+	case cmdMyData:
+		return t.myData() // privacy_mydata.go
+	case cmdEraseData:
+		return t.askErase() // privacy_delete.go
 	default:
 		t.reply(tr(t.lang, txtUnknownCommand, esc(p.typed)))
 	}
@@ -94,8 +108,18 @@ func (t *turn) setLang(arg string) error {
 		return nil
 	}
 	t.o.Lang, t.lang = lang, lang
+	if !t.o.keepable() {
+		// Answered in the new language, but saveOfficer will not keep it.
+		t.reply(tr(t.lang, txtLangSet) + "\n" + tr(t.lang, txtPrivacyLangNotKept))
+		return nil
+	}
 	t.reply(tr(t.lang, txtLangSet))
 	return nil
+}
+
+// helpText is /help: the commands, then those of the officer's data.
+func helpText(lang string) string {
+	return tr(lang, txtHelp) + "\n\n" + tr(lang, txtPrivacyHelp)
 }
 
 // cancel stops a registration in progress and the focus on a ticket.

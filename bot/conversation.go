@@ -135,6 +135,10 @@ type turn struct {
 	counts  []metricEvent
 	// state is how the entry ends: "" handled, or stateRejected.
 	state entryState
+	// notice says the privacy notice is among the replies, or that this
+	// turn is about the officer's data: the notice due to an officer
+	// stored before it existed is not added (privacy_notice.go).
+	notice bool
 }
 
 // metricEvent is one counter increment, applied after the commit.
@@ -168,7 +172,20 @@ func (t *turn) toast(text string) {
 }
 
 // run executes p with the search result res (zero unless p has a query).
+// An officer stored before the privacy notice existed is shown it once,
+// after the reply, in a private chat.
 func (t *turn) run(p plan, res knowledge.Result) error {
+	if err := t.dispatch(p, res); err != nil {
+		return err
+	}
+	if p.kind != kindStaff && p.kind != kindIgnored && !t.notice && !inGroup(t.m) && t.noticeDue() {
+		t.showNotice(tr(t.lang, txtPrivacyUpdate) + "\n\n")
+	}
+	return nil
+}
+
+// dispatch executes p: what run does, without the notice.
+func (t *turn) dispatch(p plan, res knowledge.Result) error {
 	t.res = res
 	if p.kind == kindStaff {
 		return t.staffTurn() // staff_actions.go
@@ -224,6 +241,9 @@ func (t *turn) answer(q string, res knowledge.Result) error {
 		verdict = knowledge.VerdictNone
 	}
 	t.count("supportbot_answers_total", "verdict", string(verdict))
+	if !t.o.consented() {
+		return t.answerUnconsented(q, res, verdict)
+	}
 	switch verdict {
 	case knowledge.VerdictAnswer:
 		shown := res.Hits[:min(len(res.Hits), 1+maxRelated)]
@@ -255,6 +275,29 @@ func (t *turn) answer(q string, res knowledge.Result) error {
 	return nil
 }
 
+// answerUnconsented answers an officer who has not agreed to the privacy
+// notice: the same answer, but no question is stored for the feedback
+// buttons (it would keep their words and id for QuestionRetention), so the
+// only button leads to the notice, which says a ticket needs agreement;
+// where a ticket would open, that is said at once.
+func (t *turn) answerUnconsented(q string, res knowledge.Result, verdict knowledge.Verdict) error {
+	switch verdict {
+	case knowledge.VerdictAnswer:
+		shown := res.Hits[:min(len(res.Hits), 1+maxRelated)]
+		t.reply(formatAnswer(t.lang, q, shown, t.now)).Buttons = [][]Button{
+			{{Text: tr(t.lang, btnNotHelpful), Data: cbPrivacyShow}},
+		}
+	case knowledge.VerdictSuggest:
+		shown := res.Hits[:min(len(res.Hits), maxSuggest)]
+		t.reply(formatSuggest(t.lang, shown, t.now)).Buttons = [][]Button{
+			{{Text: tr(t.lang, btnToStaff), Data: cbPrivacyShow}},
+		}
+	default:
+		t.showNotice(tr(t.lang, txtPrivacyNoneNeedsConsent) + " " + tr(t.lang, txtPrivacyTicketNeedsConsent) + "\n\n")
+	}
+	return nil
+}
+
 func (t *turn) saveQuestion(q string, v knowledge.Verdict, shown []knowledge.Hit) (string, error) {
 	aq := &askedQuestion{
 		Channel: t.m.Channel, ChatID: t.m.ChatID, UserID: t.m.UserID, UserName: t.m.UserName,
@@ -273,8 +316,13 @@ func (t *turn) saveQuestion(q string, v knowledge.Verdict, shown []knowledge.Hit
 // source is the idempotency key of a ticket opened by this very entry.
 func (t *turn) source() string { return string(t.m.Channel) + ":" + t.m.SourceID }
 
-// openTicket creates (or finds, for a replayed source) the officer's ticket.
+// openTicket creates (or finds, for a replayed source) the officer's
+// ticket. It refuses with errNeedsConsent an officer who has not agreed to
+// the privacy notice.
 func (t *turn) openTicket(text, topic string, hits []tickets.HitRef, source string) (*tickets.Ticket, bool, error) {
+	if !t.o.consented() {
+		return nil, false, errNeedsConsent
+	}
 	if tp, ok := tickets.NormalizeTopic(topic); ok {
 		topic = tp
 	} else {
@@ -314,7 +362,20 @@ func (t *turn) callback() error {
 	case strings.HasPrefix(data, cbLang):
 		t.toast("")
 		return t.setLang(data[len(cbLang):])
+	case strings.HasPrefix(data, cbPrivacy):
+		return t.privacyButton(data) // privacy_notice.go
+	case strings.HasPrefix(data, cbDeadlineFollow) && t.calendar() != nil && !t.o.consented():
+		t.toast("")
+		t.needsConsent(txtPrivacyFollowNeedsConsent)
+		return nil
 	case strings.HasPrefix(data, schedules.ConfirmPrefix):
+		if !t.o.keepable() {
+			// The confirmation records who confirmed: an old reminder
+			// pressed by someone who has since declined.
+			t.toast("")
+			t.needsConsent(txtPrivacyFollowNeedsConsent)
+			return nil
+		}
 		return t.confirmDeadline(data) // reminders.go
 	case strings.HasPrefix(data, cbDeadlines):
 		return t.deadlineButton(data) // deadlines.go
@@ -354,9 +415,8 @@ func (t *turn) feedback(helpful bool, ref string) error {
 		t.reply(tr(t.lang, txtTicketExists, q.Ticket, q.Ticket)).TicketID = q.Ticket
 		return putQuestion(t.tx, q)
 	}
-	t.count("supportbot_feedback_total", "value", "no")
 	// The ticket belongs to whoever asked, also when someone else in a
-	// group pressed the button.
+	// group pressed the button; it needs their agreement.
 	savedM, savedO := t.m, t.o
 	if q.UserID != t.m.UserID {
 		asker := *t.m
@@ -365,8 +425,18 @@ func (t *turn) feedback(helpful bool, ref string) error {
 		if err != nil {
 			return err
 		}
+		if !o.consented() {
+			t.toast("")
+			t.reply(tr(t.lang, txtPrivacyAskerNeedsConsent))
+			return nil
+		}
 		t.m, t.o = &asker, o
+	} else if !t.o.consented() {
+		t.toast("")
+		t.needsConsent(txtPrivacyTicketNeedsConsent)
+		return nil
 	}
+	t.count("supportbot_feedback_total", "value", "no")
 	tk, _, err := t.openTicket(q.Text, q.Topic, q.Hits, "fb:"+string(q.Channel)+":"+q.Ref)
 	t.m, t.o = savedM, savedO
 	if err != nil {

@@ -133,9 +133,13 @@ func TestTicketCommandOpensAtOnce(t *testing.T) {
 }
 
 func TestRegistration(t *testing.T) {
-	h := newHarness(t)
-	greet := h.one(h.msg("100", "/start"))
-	mustContain(t, greet.Text, "Xin chào Cán bộ 100", "tỉnh/thành phố")
+	h := newStoppedHarness(t)
+	h.unconsented = true // first contact: the privacy notice comes first
+	h.start()
+	notice := h.one(h.msg("100", "/start"))
+	mustContain(t, notice.Text, "Xin chào Cán bộ 100", "91/2025/QH15")
+	greet := h.say(h.press("100", "pd:yes"), 2)[1]
+	mustContain(t, greet.Text, "tỉnh/thành phố")
 	n := 0
 	for _, row := range greet.Keyboard {
 		n += len(row)

@@ -32,7 +32,7 @@ type entryState string
 const (
 	statePending  entryState = "pending"  // waiting for the Router
 	stateFailed   entryState = "failed"   // its handler failed or panicked; kept for operators (Inbox.Failed) for FailedRetention, never retried
-	stateRejected entryState = "rejected" // bad input (too long, invalid UTF-8); the officer was told; kept
+	stateRejected entryState = "rejected" // bad input (too long, invalid UTF-8); the officer was told; kept for RejectedRetention
 	// Handled entries are deleted from bucketInbox; their key stays in
 	// bucketInboxSeen for SeenRetention so that a replayed update is still
 	// recognised.

@@ -58,9 +58,30 @@ type officer struct {
 	// FocusUntil.
 	Focus      string    `json:"focus,omitempty"`
 	FocusUntil time.Time `json:"focus_until,omitzero"`
+
+	// Consented is when the officer agreed to the privacy notice, Notice
+	// the version they agreed to (privacy_notice.go); zero for records
+	// made before the notice existed. NoticeShown is the latest version
+	// shown to them unasked, so that it is shown once.
+	Consented   time.Time `json:"consented,omitzero"`
+	Notice      int       `json:"notice,omitempty"`
+	NoticeShown int       `json:"notice_shown,omitempty"`
+
+	// stored says the record was read from bbolt, not made up for a
+	// sender who has none.
+	stored bool
 }
 
 func (o *officer) registered() bool { return !o.Registered.IsZero() }
+
+// consented reports whether the officer agreed to the privacy notice: only
+// then does the bot open tickets for them or keep a new record of them.
+func (o *officer) consented() bool { return !o.Consented.IsZero() }
+
+// keepable reports whether saveOfficer writes o: an officer who has not
+// agreed gets no record, while one stored before the notice existed keeps
+// theirs until they decline or erase it.
+func (o *officer) keepable() bool { return o.stored || o.consented() }
 
 // focused returns the ticket plain messages go into at now, or "".
 func (o *officer) focused(now time.Time) string {
@@ -107,13 +128,30 @@ func loadOfficer(tx *bolt.Tx, ch Channel, userID string) (*officer, error) {
 	if err := json.Unmarshal(v, o); err != nil {
 		return nil, fmt.Errorf("decode officer %s/%s: %w", ch, userID, err)
 	}
+	o.stored = true
 	return o, nil
 }
 
+// saveOfficer writes o, unless it is the record of an officer who has not
+// agreed to the privacy notice and had none (keepable): every path that
+// would remember such a sender (a language, a focus, a registration step,
+// a staff reply's focus) stops here.
 func saveOfficer(tx *bolt.Tx, o *officer) error {
+	if !o.keepable() {
+		return nil
+	}
 	v, err := json.Marshal(o)
 	if err != nil {
 		return fmt.Errorf("encode officer %s/%s: %w", o.Channel, o.UserID, err)
 	}
-	return tx.Bucket(bucketOfficers).Put(officerKey(o.Channel, o.UserID), v)
+	if err := tx.Bucket(bucketOfficers).Put(officerKey(o.Channel, o.UserID), v); err != nil {
+		return err
+	}
+	o.stored = true
+	return nil
+}
+
+// deleteOfficer deletes the record of ch's user userID, if any.
+func deleteOfficer(tx *bolt.Tx, ch Channel, userID string) error {
+	return tx.Bucket(bucketOfficers).Delete(officerKey(ch, userID))
 }

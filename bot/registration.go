@@ -29,15 +29,26 @@ func roleKeyboard(lang string) [][]string {
 	return rows
 }
 
-// start greets; an officer who has not registered yet is asked the first
+// start greets. An officer who has not agreed to the privacy notice is
+// shown it; one who agreed but has not registered yet is asked the first
 // registration question at once.
 func (t *turn) start() error {
 	name := esc(t.m.UserName)
+	greeting := tr(t.lang, txtGreeting, name)
 	if t.o.registered() {
-		t.reply(tr(t.lang, txtGreetingRegistered, name, t.o.profile(t.lang)))
+		greeting = tr(t.lang, txtGreetingRegistered, name, t.o.profile(t.lang))
+	}
+	if !t.o.consented() {
+		// Nothing is kept, and no registration asked, before the officer
+		// agrees (privacy_notice.go).
+		t.showNotice(greeting + "\n\n")
 		return nil
 	}
-	t.beginRegistration(tr(t.lang, txtGreeting, name) + "\n\n")
+	if t.o.registered() {
+		t.reply(greeting)
+		return nil
+	}
+	t.beginRegistration(greeting + "\n\n")
 	return nil
 }
 
@@ -49,6 +60,13 @@ func (t *turn) beginRegistration(intro string) {
 
 // registrationStep takes the answer to the pending registration question.
 func (t *turn) registrationStep(text string) error {
+	if !t.o.consented() {
+		// A registration begun before the notice existed: it goes on only
+		// once the officer agrees.
+		t.o.Step, t.o.DraftProvince, t.o.DraftCommune = "", "", ""
+		t.showNotice("")
+		return nil
+	}
 	switch t.o.Step {
 	case stepProvince:
 		p, ok := tickets.NormalizeProvince(text)
@@ -84,7 +102,7 @@ func (t *turn) registrationStep(text string) error {
 		t.reply(tr(t.lang, txtRegistered, t.o.profile(t.lang))).RemoveKB = true
 	default:
 		t.o.Step = "" // a step this version does not know: forget it
-		t.reply(tr(t.lang, txtHelp))
+		t.reply(helpText(t.lang))
 	}
 	return nil
 }

@@ -16,7 +16,35 @@ import (
 
 // Retention of the bookkeeping the core keeps per update, per answer and per
 // sent message. The Router prunes older entries every
-// RouterOptions.PruneEvery.
+// RouterOptions.PruneEvery. What each holds of an officer, and for how
+// long (Law 91/2025/QH15: no longer than its purpose needs):
+//
+//	inbox entry (bot_inbox)        the message as received: deleted in the transaction
+//	                               that handles it. Kept only when it did not go well:
+//	                               failed or set aside (bot_inbox_poison) for
+//	                               FailedRetention, rejected (too long, invalid UTF-8)
+//	                               for RejectedRetention, for operators to see why
+//	dedupe key (bot_inbox_seen)    the channel and its update or event id, no content:
+//	                               SeenRetention, past any redelivery
+//	outbox item (bot_outbox)       the reply: deleted in the transaction that records
+//	                               its delivery
+//	dead letter (bot_outbox_dead)  a reply refused for good, with the reason:
+//	                               outbox.DeadLetterRetention (30 days), for staff to
+//	                               look into or retry
+//	ref (bot_outbox_refs)          the id of a sent message, no content:
+//	                               outbox.RefRetention (90 days) after its last use, so
+//	                               that a card stays editable (an erasure edits it)
+//	limit log (bot_outbox_limits)  send times per chat: ten minutes
+//	question (bot_questions)       the question, for its feedback buttons:
+//	                               QuestionRetention
+//	link (bot_links, bot_sent)     chat and message ids, no content: LinkRetention,
+//	                               longer while the ticket is open
+//	announcement copy              chat id and state: AnnouncementRetention
+//	ticket                         until erased, or anonymised RETENTION after it
+//	                               closed (Eraser, EraserOptions.Retention)
+//
+// An erasure (privacy_erase.go) deletes all of an officer's at once,
+// whatever its age.
 const (
 	// SeenRetention is how long the dedupe key of an inbox entry is kept,
 	// counted from when it was stored. Telegram redelivers an unconfirmed
@@ -39,6 +67,11 @@ const (
 	// answered with a ticket, which keeps the text; the entry only tells
 	// operators what broke, and a month is ample to look.
 	FailedRetention = 30 * 24 * time.Hour
+	// RejectedRetention is how long an inbox entry refused as bad input
+	// (too long, invalid UTF-8) is kept for operators (Inbox.Kept),
+	// counted from when it arrived. The officer was told what to fix at
+	// once; the entry only shows operators what was refused.
+	RejectedRetention = 30 * 24 * time.Hour
 	// DefaultPruneInterval is how often the Router prunes when
 	// RouterOptions.PruneEvery is 0.
 	DefaultPruneInterval = time.Hour
@@ -57,7 +90,7 @@ var bucketRetention = []byte("bot_retention") // "since" -> 8-byte big-endian un
 var keySince = []byte("since")
 
 // pruneStats counts what one pruning run deleted.
-type pruneStats struct{ seen, questions, links, failed, outbox, announcements int }
+type pruneStats struct{ seen, questions, links, failed, rejected, outbox, announcements int }
 
 // pruneLoop prunes once at once, then every r.pruneEvery, until ctx is
 // done. A failed run is logged and tried again at the next tick.
@@ -75,7 +108,7 @@ func (r *Router) pruneLoop(ctx context.Context) {
 		case err != nil:
 			r.log.Error("pruning failed; trying again later", "err", err)
 		case st != pruneStats{}:
-			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed, "dead_letters_and_refs", st.outbox, "announcements", st.announcements)
+			r.log.Info("pruned old entries", "dedupe_keys", st.seen, "questions", st.questions, "links", st.links, "failed_entries", st.failed, "rejected_entries", st.rejected, "dead_letters_and_refs", st.outbox, "announcements", st.announcements)
 		}
 		if r.onPruned != nil {
 			r.onPruned(err)
@@ -163,6 +196,25 @@ func (r *Router) prune(ctx context.Context) (pruneStats, error) {
 	}, dropFailedTx)
 	if err != nil {
 		return st, fmt.Errorf("bot: prune failed entries: %w", err)
+	}
+
+	rejectedCut := now.Add(-RejectedRetention)
+	st.rejected, err = r.pruneBucket(ctx, bucketInbox, func(tx *bolt.Tx, k, v []byte) (bool, error) {
+		var e struct {
+			State entryState `json:"state"`
+			Added time.Time  `json:"added"`
+		}
+		if len(k) != 8 || json.Unmarshal(v, &e) != nil || e.State != stateRejected || isPendingTx(tx, binary.BigEndian.Uint64(k)) {
+			return false, nil // pending, failed (pruned above) or unreadable: not this rule's
+		}
+		at := e.Added
+		if at.IsZero() {
+			at = since
+		}
+		return !at.After(rejectedCut), nil
+	}, nil)
+	if err != nil {
+		return st, fmt.Errorf("bot: prune rejected entries: %w", err)
 	}
 
 	// The bot's messages in groups (groups.go): a reply to one older than

@@ -69,6 +69,15 @@ type RouterOptions struct {
 	// passes its *schedules.Reminders. Nil: those commands say the
 	// calendar is not enabled.
 	Deadlines Deadlines
+	// Retention is how long a closed ticket keeps its officer's personal
+	// data before it is anonymised, as the privacy notice tells officers
+	// (the Eraser applies it): 0 means DefaultRetention, negative means
+	// no limit.
+	Retention time.Duration
+	// Eraser carries out the erasures officers confirm with /xoadulieu;
+	// the Router wakes it when a request commits. Nil: a request waits
+	// for whichever Eraser runs on the database.
+	Eraser *Eraser
 }
 
 // Router drains the Inbox: it handles each entry, in order per chat (per
@@ -90,6 +99,8 @@ type Router struct {
 	botUsername string // RouterOptions.BotUsername without '@'
 	staff       StaffOptions
 	deadlines   Deadlines
+	retention   time.Duration // RouterOptions.Retention, the default applied
+	eraser      *Eraser
 
 	onHandled func(Message)    // test seam: called after an entry's commit
 	pruneTick <-chan time.Time // test seam: replaces the pruning ticker
@@ -150,7 +161,8 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	var err error
 	r := &Router{db: db, in: in, kb: kb, st: st, out: out, workers: opts.Workers,
 		now: opts.Now, metrics: opts.Metrics, log: opts.Logger, pruneEvery: opts.PruneEvery,
-		botUsername: strings.TrimPrefix(strings.TrimSpace(opts.BotUsername), "@"), deadlines: opts.Deadlines}
+		botUsername: strings.TrimPrefix(strings.TrimSpace(opts.BotUsername), "@"), deadlines: opts.Deadlines,
+		retention: opts.Retention, eraser: opts.Eraser}
 	if r.staff, err = opts.Staff.check(); err != nil {
 		return nil, err
 	}
@@ -162,6 +174,9 @@ func NewRouter(db *bolt.DB, in *Inbox, kb Searcher, st *tickets.Store, out *Outb
 	}
 	if r.now == nil {
 		r.now = time.Now
+	}
+	if r.retention == 0 {
+		r.retention = DefaultRetention
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -33,7 +34,9 @@ func (r *Router) fail(e inboxEntry, cause error) {
 		}
 		tk, created, err := t.openTicket(failureText(&e), "", nil, "failed:"+t.source())
 		if err != nil {
-			r.log.Error("cannot open a ticket for a failed message", "seq", e.Seq, "err", err)
+			if !errors.Is(err, errNeedsConsent) { // no ticket without the officer's consent: privacy_notice.go
+				r.log.Error("cannot open a ticket for a failed message", "seq", e.Seq, "err", err)
+			}
 			t.reply(tr(t.lang, txtInternalRetry))
 		} else {
 			opened = created

@@ -104,6 +104,12 @@ type rtHarness struct {
 
 	clockMu sync.Mutex // guards clock
 	clock   time.Time
+
+	// unconsented stops msg from recording each new sender's agreement
+	// to the privacy notice (consent): the tests of the notice itself.
+	unconsented bool
+	consentMu   sync.Mutex      // guards consent
+	consent     map[string]bool // senders whose agreement msg stored
 }
 
 func newHarness(t *testing.T) *rtHarness {
@@ -181,10 +187,34 @@ func (h *rtHarness) advance(d time.Duration) {
 }
 
 // msg builds a private-chat text message from user (chat id = user id).
+// Unless the harness is unconsented, a user it has not seen is first
+// recorded as having agreed to the privacy notice (bot.RecordConsent), as
+// every officer who opens tickets has.
 func (h *rtHarness) msg(user, text string) bot.Message {
+	if !h.unconsented {
+		h.agree(user)
+	}
 	id := strconv.FormatInt(h.seq.Add(1), 10)
 	return bot.Message{Channel: bot.Telegram, SourceID: id, ChatID: user, ChatType: "private",
 		UserID: user, UserName: "Cán bộ " + user, Text: text, MessageID: "u" + id, Received: h.now()}
+}
+
+// agree stores user's agreement to the privacy notice, once.
+func (h *rtHarness) agree(user string) {
+	h.t.Helper()
+	h.consentMu.Lock()
+	defer h.consentMu.Unlock()
+	if h.consent[user] {
+		return
+	}
+	err := h.db.Update(func(tx *bolt.Tx) error { return bot.RecordConsent(tx, bot.Telegram, user, rtEpoch) })
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	if h.consent == nil {
+		h.consent = map[string]bool{}
+	}
+	h.consent[user] = true
 }
 
 // press builds a button press by user.

@@ -114,6 +114,9 @@ func (t *turn) staffButton(tk *tickets.Ticket, action string) error {
 			t.ephemeral(tr(t.lang, stfCannot, tk.ID, esc(tickets.StateLabel(tk.State, t.lang))))
 			return nil
 		}
+		if err := t.recordView(tk, viewSlackReply); err != nil {
+			return err
+		}
 		t.openView(View{ID: viewReply, Meta: tk.ID, Title: tr(t.lang, stfViewReplyTitle, tk.ID),
 			Submit: tr(t.lang, stfViewSend), Text: viewIntro(tk),
 			Inputs: []Input{
@@ -124,6 +127,9 @@ func (t *turn) staffButton(tk *tickets.Ticket, action string) error {
 		if !tk.Open() {
 			t.ephemeral(tr(t.lang, stfCannot, tk.ID, esc(tickets.StateLabel(tk.State, t.lang))))
 			return nil
+		}
+		if err := t.recordView(tk, viewSlackResolve); err != nil {
+			return err
 		}
 		t.openView(View{ID: viewResolve, Meta: tk.ID, Title: tr(t.lang, stfViewResolveTitle, tk.ID),
 			Submit: tr(t.lang, stfViewSend), Text: viewIntro(tk),

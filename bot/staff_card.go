@@ -45,7 +45,7 @@ func (t *turn) ticketOpened(tk *tickets.Ticket) error {
 	// The thread holds the whole conversation, from the question (with the
 	// files it came with) on.
 	p := t.toThread(tk.ID, t.r.officerLine(tk, esc(tk.Text)))
-	p.Files, p.Name = t.m.Files, nameOr(tk.UserName, tk.UserID)
+	p.Files, p.Name, p.Ref = t.m.Files, nameOr(tk.UserName, tk.UserID), questionRef(tk.ID)
 	return nil
 }
 
@@ -72,7 +72,12 @@ func (t *turn) cardChanged(tk *tickets.Ticket) error {
 }
 
 // card renders the triage card of tk in the staff language, at now.
+// An anonymised ticket has neither question nor officer any more: its
+// card is the erased one (privacy_erase_slack.go).
 func (r *Router) card(tx *tickets.Tx, tk *tickets.Ticket, now time.Time) (Reply, error) {
+	if anonymised(tk) {
+		return erasedCard(r.staff, tk, ersCardGone), nil
+	}
 	lang := r.staff.Lang
 	var b strings.Builder
 	b.WriteString(tr(lang, stfCardTitle, tk.ID, esc(tickets.TopicLabel(orOther(tk.Topic), lang))))

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,7 +33,13 @@ func resolvedButtons(lang, id string) [][]Button {
 // toOfficer queues text to tk's officer, tied to the ticket (OnSent links
 // the sent message, so that a reply to it joins the ticket). With focus,
 // the officer's next plain messages go into the ticket too.
+//
+// A ticket whose officer was erased has no chat any more: nothing is sent,
+// and the Reply returned is a scratch one that goes nowhere.
 func (t *turn) toOfficer(tk *tickets.Ticket, text string, focus bool) *Reply {
+	if tk.ChatID == "" || tk.UserID == "" {
+		return &Reply{}
+	}
 	t.replies = append(t.replies, Reply{Channel: Channel(tk.Channel), ChatID: tk.ChatID, TicketID: tk.ID, Text: text})
 	p := &t.replies[len(t.replies)-1]
 	if focus {
@@ -72,6 +79,22 @@ func (t *turn) relayToOfficer(tk *tickets.Ticket, text string, fs []File) {
 	p.Name, p.Files = name, fs
 }
 
+// The officer's words relayed into a ticket's thread are posted under a
+// Ref, so that erasing the officer (privacy_erase_slack.go) can edit each
+// post to say its content was erased: the question under questionRef, each
+// later message under saidRef with its index in the ticket's conversation.
+// Posts made before these refs existed carry none and cannot be found;
+// refs, like every outbox ref, are kept outbox.RefRetention after their
+// last use.
+const saidRefPrefix = "said:"
+
+// questionRef is the Ref of the thread post carrying ticket id's question.
+func questionRef(id string) string { return saidRefPrefix + id + ":q" }
+
+// saidRef is the Ref of the thread post carrying message n of ticket id's
+// conversation.
+func saidRef(id string, n int) string { return saidRefPrefix + id + ":" + strconv.Itoa(n) }
+
 // officerLine is an officer's message as the thread shows it: their name,
 // then text (core markup, escaped by the caller).
 func (r *Router) officerLine(tk *tickets.Ticket, text string) string {
@@ -90,6 +113,9 @@ func (t *turn) officerToStaff(id, text string, reopened bool) error {
 	}
 	p := t.toThread(id, t.r.officerLine(tk, esc(text)))
 	p.Files, p.Name = t.m.Files, nameOr(tk.UserName, tk.UserID)
+	if n := len(tk.Messages) - 1; n >= 0 && tk.Messages[n].Direction == tickets.DirIn {
+		p.Ref = saidRef(id, n) // the message just added: an erasure finds the post by it
+	}
 	if reopened {
 		t.toThread(id, tr(t.r.staff.Lang, stfOfficerReopened))
 	}

@@ -162,6 +162,9 @@ func (t *turn) supportShow(lang, rest string) error {
 	if err != nil {
 		return fmt.Errorf("support show %s: %w", tk.ID, err)
 	}
+	if err := t.recordView(tk, viewSlackShow); err != nil {
+		return err
+	}
 	var b strings.Builder
 	line := func(s string) { b.WriteString("\n" + s) }
 	b.WriteString(tr(lang, supShowHead, esc(tk.ID), esc(tickets.StateLabel(tk.State, lang)), priorityName(lang, tk.Priority)))
@@ -212,6 +215,31 @@ func (t *turn) supportShow(lang, rest string) error {
 	line(tr(lang, supSLAFirst, formatTime(lang, tk.FirstResponseDue), targetText(lang, tk, tk.FirstResponseDue, tk.FirstResponseAt, t.now)))
 	line(tr(lang, supSLAResolution, formatTime(lang, tk.ResolutionDue), targetText(lang, tk, tk.ResolutionDue, tk.ResolvedAt, t.now)))
 	t.ephemeral(b.String())
+	return nil
+}
+
+// What staff views record on the ticket (tickets.EventViewed), as the
+// view's "what". Every staff view that shows one ticket's personal data
+// (the officer's name and id, their words) is recorded, in the
+// transaction of the reply that shows it: /support show, and the reply
+// and resolve forms, which quote the question. The lists (/support
+// tickets, the App Home) and the triage card, posted to the channel rather
+// than shown to one person, are not.
+const (
+	viewSlackShow    = "slack show"
+	viewSlackReply   = "slack reply form"
+	viewSlackResolve = "slack resolve form"
+)
+
+// recordView records that the sender saw tk's personal data in what. An
+// anonymised ticket has none left to see.
+func (t *turn) recordView(tk *tickets.Ticket, what string) error {
+	if anonymised(tk) {
+		return nil
+	}
+	if err := t.tk.RecordView(tk.ID, t.staffActor(), what); err != nil {
+		return fmt.Errorf("record the view of %s: %w", tk.ID, err)
+	}
 	return nil
 }
 

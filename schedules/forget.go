@@ -1,13 +1,266 @@
 package schedules
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/bot/outbox"
 )
 
-// ForgetOfficer deletes in tx what the schedules keep about officer
-// ("telegram:12345"): STUB.
+// ForgetOfficer deletes in tx what the schedules keep about officer, an
+// officer key as Officer.Key makes it ("telegram:12345": channel, a colon,
+// the user id), and returns how many stored entries it deleted or
+// rewrote:
+//
+//   - the officer's follows and unfollows (schedules_follows, keyed by the
+//     officer key);
+//   - the fired records of reminders sent to them (schedules_fired, keyed
+//     deadline, occurrence, slot, officer key); the fan-outs themselves
+//     (schedules_fanouts) name no officer and stay;
+//   - their confirmations (schedules_confirmed): one of the officer as a
+//     unit of their own (an unregistered officer, another role: its key
+//     names them) is deleted; a commune's or a province department's,
+//     made by them, stays (the unit did report) without who made it;
+//   - in the events (schedules_deadline_events) the officer's key, as who
+//     confirmed or as a unit of their own: it is cleared, and the event
+//     stays, so that the record of what was confirmed when is whole.
+//
+// Staff on the on-call rota are Slack users; an officer key of the Slack
+// channel is also looked for there: the once-only notices naming the user
+// (schedules_notices: their handover and evening DM) are deleted, and the
+// user called by an SLA escalation (schedules_escalations) is cleared.
+// A staff member erased within hours of their own handover may be
+// notified of it again, as the rota file still names them: erasing staff
+// also needs the rota changed. Telegram officers appear in neither.
+//
+// The schedules keep no name, chat id or text of an officer. Errors: a
+// malformed officer key, a read-only transaction, or bbolt's.
 func ForgetOfficer(tx *bolt.Tx, officer string) (int, error) {
-	return 0, errors.New("schedules: forget not implemented yet")
+	ch, user, ok := strings.Cut(officer, ":")
+	if !ok || ch == "" || user == "" {
+		return 0, fmt.Errorf("schedules: forget officer %q: want channel:userID", officer)
+	}
+	if !tx.Writable() {
+		return 0, errors.New("schedules: forget officer: a read-only transaction")
+	}
+	total := 0
+	for _, step := range []struct {
+		what string
+		fn   func(*bolt.Tx, string) (int, error)
+	}{
+		{"follows", forgetFollows},
+		{"fired records", forgetFired},
+		{"confirmations", forgetConfirmations},
+		{"events", forgetEvents},
+	} {
+		n, err := step.fn(tx, officer)
+		total += n
+		if err != nil {
+			return total, fmt.Errorf("schedules: forget %s of an officer: %w", step.what, err)
+		}
+	}
+	if outbox.Channel(ch) == outbox.Slack {
+		for _, step := range []struct {
+			what string
+			fn   func(*bolt.Tx, string) (int, error)
+		}{
+			{"notices", forgetNotices},
+			{"escalations", forgetEscalations},
+		} {
+			n, err := step.fn(tx, user)
+			total += n
+			if err != nil {
+				return total, fmt.Errorf("schedules: forget %s of a staff member: %w", step.what, err)
+			}
+		}
+	}
+	return total, nil
+}
+
+// forgetFollows deletes the officer's follows: keys officer 0x00 deadline.
+func forgetFollows(tx *bolt.Tx, officer string) (int, error) {
+	b := tx.Bucket(bucketFollows)
+	if b == nil {
+		return 0, nil
+	}
+	prefix := key(officer, "")
+	var doomed [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		doomed = append(doomed, bytes.Clone(k))
+	}
+	return len(doomed), deleteKeys(b, doomed)
+}
+
+// forgetFired deletes the fired records of reminders to the officer: keys
+// deadline 0x00 occurrence 0x00 slot 0x00 officer.
+func forgetFired(tx *bolt.Tx, officer string) (int, error) {
+	b := tx.Bucket(bucketFired)
+	if b == nil {
+		return 0, nil
+	}
+	suffix := append([]byte{0}, officer...)
+	var doomed [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		if bytes.HasSuffix(k, suffix) && bytes.Count(k, []byte{0}) == 3 {
+			doomed = append(doomed, bytes.Clone(k))
+		}
+	}
+	return len(doomed), deleteKeys(b, doomed)
+}
+
+// forgetConfirmations deletes the officer's own confirmations and clears
+// who made a unit's.
+func forgetConfirmations(tx *bolt.Tx, officer string) (int, error) {
+	b := tx.Bucket(bucketConfirmed)
+	if b == nil {
+		return 0, nil
+	}
+	own := append([]byte{0}, Unit{Kind: UnitOfficer, Officer: officer}.Key()...)
+	var doomed [][]byte
+	rewrite := map[string][]byte{}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if bytes.HasSuffix(k, own) {
+			doomed = append(doomed, bytes.Clone(k))
+			continue
+		}
+		var cf Confirmation
+		if json.Unmarshal(v, &cf) != nil {
+			continue // unreadable: ConfirmedTx reads it as confirmed by nobody
+		}
+		if cf.Unit.Kind == UnitOfficer && cf.Unit.Officer == officer {
+			doomed = append(doomed, bytes.Clone(k)) // a unit key of another form
+			continue
+		}
+		if cf.Who != officer {
+			continue
+		}
+		cf.Who = ""
+		nv, err := json.Marshal(cf)
+		if err != nil {
+			return 0, err
+		}
+		rewrite[string(k)] = nv
+	}
+	if err := deleteKeys(b, doomed); err != nil {
+		return 0, err
+	}
+	for k, v := range rewrite {
+		if err := b.Put([]byte(k), v); err != nil {
+			return 0, err
+		}
+	}
+	return len(doomed) + len(rewrite), nil
+}
+
+// forgetEvents clears the officer's key from the events that hold it.
+func forgetEvents(tx *bolt.Tx, officer string) (int, error) {
+	b := tx.Bucket(bucketEvents)
+	if b == nil {
+		return 0, nil
+	}
+	needle := []byte(officer)
+	rewrite := map[string][]byte{}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !bytes.Contains(v, needle) {
+			continue // cheap: most events name someone else, or nobody
+		}
+		var e Event
+		if json.Unmarshal(v, &e) != nil {
+			continue
+		}
+		changed := false
+		if e.Who == officer {
+			e.Who, changed = "", true
+		}
+		if e.Unit != nil && e.Unit.Kind == UnitOfficer && e.Unit.Officer == officer {
+			u := *e.Unit
+			u.Officer = ""
+			e.Unit, changed = &u, true
+		}
+		if !changed {
+			continue
+		}
+		nv, err := json.Marshal(e)
+		if err != nil {
+			return 0, err
+		}
+		rewrite[string(k)] = nv
+	}
+	for k, v := range rewrite {
+		if err := b.Put([]byte(k), v); err != nil {
+			return 0, err
+		}
+	}
+	return len(rewrite), nil
+}
+
+// forgetNotices deletes the rota notices naming user: keys
+// "handover|<from>|<user>" and "dm|<from>|<user>".
+func forgetNotices(tx *bolt.Tx, user string) (int, error) {
+	b := tx.Bucket(noticesBucket)
+	if b == nil {
+		return 0, nil
+	}
+	var doomed [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		parts := strings.Split(string(k), "|")
+		if len(parts) == 3 && (parts[0] == "handover" || parts[0] == "dm") && parts[2] == user {
+			doomed = append(doomed, bytes.Clone(k))
+		}
+	}
+	return len(doomed), deleteKeys(b, doomed)
+}
+
+// forgetEscalations clears user as the person an escalation called; the
+// escalation stays (it keeps the ticket from being escalated again).
+func forgetEscalations(tx *bolt.Tx, user string) (int, error) {
+	b := tx.Bucket(escalationsBucket)
+	if b == nil {
+		return 0, nil
+	}
+	needle := []byte(user)
+	rewrite := map[string][]byte{}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !bytes.Contains(v, needle) {
+			continue
+		}
+		var e Escalation
+		if json.Unmarshal(v, &e) != nil || e.User != user {
+			continue
+		}
+		e.User = ""
+		nv, err := json.Marshal(e)
+		if err != nil {
+			return 0, err
+		}
+		rewrite[string(k)] = nv
+	}
+	for k, v := range rewrite {
+		if err := b.Put([]byte(k), v); err != nil {
+			return 0, err
+		}
+	}
+	return len(rewrite), nil
+}
+
+// deleteKeys deletes keys from b (collected first: deleting under a cursor
+// may skip keys).
+func deleteKeys(b *bolt.Bucket, keys [][]byte) error {
+	for _, k := range keys {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }

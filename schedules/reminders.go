@@ -26,6 +26,16 @@ type Directory interface {
 	EachOfficer(tx *bolt.Tx, fn func(Officer) error) error
 }
 
+// OfficerLookup is what a Directory may also implement: whether the
+// officer with key officerKey (Officer.Key) is still in it, read through
+// tx. A fan-out lists its recipients once, then serves them over several
+// transactions; with it, an officer whose data was erased meanwhile
+// (ForgetOfficer, in the transaction that deletes them from the
+// directory) is skipped instead of being reminded, and written down, again.
+type OfficerLookup interface {
+	Known(tx *bolt.Tx, officerKey string) bool
+}
+
 // DirectoryFunc adapts a function to Directory.
 type DirectoryFunc func(tx *bolt.Tx, fn func(Officer) error) error
 
@@ -424,6 +434,7 @@ func (r *Reminders) run(ctx context.Context, f fanout, now time.Time) (int, erro
 		}
 		chunk := list[i:min(i+r.batch, len(list))]
 		n, c := 0, 0
+		lookup, _ := r.dir.(OfficerLookup)
 		err := r.db.Update(func(tx *bolt.Tx) error {
 			n, c = 0, 0
 			fb := tx.Bucket(bucketFired)
@@ -432,6 +443,9 @@ func (r *Reminders) run(ctx context.Context, f fanout, now time.Time) (int, erro
 				k := firedKey(f, o.Key())
 				if fb.Get(k) != nil {
 					continue
+				}
+				if lookup != nil && !lookup.Known(tx, o.Key()) {
+					continue // erased since the list was made
 				}
 				u := o.Unit()
 				if ConfirmedTx(tx, d.ID, occ, u) != nil {

@@ -32,14 +32,28 @@ func loadFrom(b *bolt.Bucket, seq uint64) (*Ticket, error) {
 
 // commit writes tk as changed by ev, appends ev to the ticket's log (chained
 // to the previous event) and moves the index entries from old (nil for a new
-// ticket) to tk. It is the only writer of tickets and events.
+// ticket) to tk. It is the only writer of tickets and events. ev is stored
+// sealed under the ticket's key (made here when the ticket has none), and
+// its hash covers the sealed form. A view (EventViewed) is not a change of
+// the ticket: it leaves Updated alone, so views neither reorder the ticket
+// nor postpone its retention.
 func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
 	tb, eb, err := t.logBuckets()
 	if err != nil {
 		return err
 	}
+	key, err := t.ticketKey(seq, true)
+	if err != nil {
+		return err
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return err
+	}
 	tk.Events++
-	tk.Updated = ev.At
+	if ev.Kind != EventViewed {
+		tk.Updated = ev.At
+	}
 	hash, err := recordHash(tk)
 	if err != nil {
 		return fmt.Errorf("tickets: encode %s: %w", tk.ID, err)
@@ -57,6 +71,7 @@ func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
 		}
 		ev.Prev = p.Hash
 	}
+	ev = seal(aead, ev)
 	ev.Hash = ev.computeHash()
 	evb, err := json.Marshal(ev)
 	if err != nil {
@@ -74,7 +89,10 @@ func (t *Tx) commit(seq uint64, old, tk *Ticket, ev Event) error {
 	return t.reindexTerms(seq, old, tk)
 }
 
-// Events returns ticket id's log, oldest first.
+// Events returns ticket id's log, oldest first, with the sealed fields
+// opened. Once the ticket is anonymised its key is gone: those fields come
+// back empty and the event's Erased is set; kinds, times, states and the
+// notes of erasures and views stay readable.
 func (t *Tx) Events(id string) ([]Event, error) {
 	seq, err := ParseID(id)
 	if err != nil {
@@ -88,6 +106,14 @@ func (t *Tx) Events(id string) ([]Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	key, err := t.ticketKey(seq, false)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Event, 0, tk.Events)
 	prefix := be64(seq)
 	c := eb.Cursor()
@@ -96,7 +122,7 @@ func (t *Tx) Events(id string) ([]Event, error) {
 		if err := json.Unmarshal(v, &e); err != nil {
 			return nil, fmt.Errorf("tickets: %s: decode event: %w", tk.ID, err)
 		}
-		out = append(out, e)
+		out = append(out, unseal(aead, e))
 	}
 	return out, nil
 }

@@ -16,9 +16,14 @@ import (
 // the hash does not depend on the storage format.
 // codecV2 adds the attachments of each conversation message; a ticket
 // without any is still written as codecV1, which older programs read.
+// codecV3 is codecV2 followed by the time the ticket was anonymised. It is
+// written for anonymised tickets only, so a record's first byte tells
+// whether it is anonymised (ExpiredClosed relies on it) and older programs
+// still read every other ticket.
 const (
 	codecV1 byte = 1
 	codecV2 byte = 2
+	codecV3 byte = 3
 )
 
 var errCorrupt = errors.New("tickets: corrupt ticket record")
@@ -73,6 +78,9 @@ func encodeTicket(t *Ticket) []byte {
 			break
 		}
 	}
+	if !t.Anonymised.IsZero() {
+		version = codecV3
+	}
 	e.b = append(e.b, version)
 	for _, s := range []string{t.ID, string(t.State), t.Channel, t.ChatID, t.UserID, t.UserName, t.Lang, t.Province, t.Commune, t.Topic, t.Priority} {
 		e.str(s)
@@ -96,7 +104,7 @@ func encodeTicket(t *Ticket) []byte {
 		e.bool(m.Internal)
 		e.str(m.Direction)
 		e.str(m.MessageID)
-		if version == codecV2 {
+		if version >= codecV2 {
 			e.count(len(m.Files), m.Files == nil)
 			for _, f := range m.Files {
 				for _, s := range []string{f.Channel, f.ID, f.Name, f.Mime, f.Path, f.URL} {
@@ -118,6 +126,9 @@ func encodeTicket(t *Ticket) []byte {
 		e.str(d.Reason)
 	}
 	e.uint(uint64(t.Events))
+	if version == codecV3 {
+		e.time(t.Anonymised)
+	}
 	return e.b
 }
 
@@ -230,7 +241,7 @@ func decodeTicket(v []byte, t *Ticket) error {
 	if len(v) > 0 && v[0] == '{' {
 		return json.Unmarshal(v, t)
 	}
-	if len(v) == 0 || (v[0] != codecV1 && v[0] != codecV2) {
+	if len(v) == 0 || v[0] < codecV1 || v[0] > codecV3 {
 		return errCorrupt
 	}
 	version := v[0]
@@ -265,7 +276,7 @@ func decodeTicket(v []byte, t *Ticket) error {
 			m.Internal = d.bool()
 			m.Direction = d.str()
 			m.MessageID = d.str()
-			if version != codecV2 {
+			if version < codecV2 {
 				continue
 			}
 			if n, isNil := d.count(); !isNil {
@@ -290,10 +301,38 @@ func decodeTicket(v []byte, t *Ticket) error {
 		}
 	}
 	t.Events = int(d.uint())
+	if version == codecV3 {
+		if t.Anonymised = d.time(); d.err == nil && t.Anonymised.IsZero() {
+			d.err = fmt.Errorf("%w: anonymised record without its time", errCorrupt)
+		}
+	}
 	if d.err == nil && len(d.s) != 0 {
 		d.err = fmt.Errorf("%w: %d trailing bytes", errCorrupt, len(d.s))
 	}
 	return d.err
+}
+
+// recordHead reads the last change time of a stored record and whether the
+// ticket is anonymised, without decoding the rest: only codecV3 records are
+// anonymised, and Updated comes right after the short fields.
+func recordHead(v []byte) (updated time.Time, anonymised bool, err error) {
+	if len(v) > 0 && (v[0] == '{' || v[0] == codecV3) {
+		var tk Ticket
+		if err := decodeTicket(v, &tk); err != nil {
+			return time.Time{}, false, err
+		}
+		return tk.Updated, !tk.Anonymised.IsZero(), nil
+	}
+	if len(v) == 0 || v[0] < codecV1 || v[0] > codecV3 {
+		return time.Time{}, false, errCorrupt
+	}
+	d := decoder{s: string(v[1:])}
+	for range 11 { // ID … Priority, as encodeTicket writes them
+		d.str()
+	}
+	d.time() // Created
+	updated = d.time()
+	return updated, false, d.err
 }
 
 // recordHash is the audit hash of a ticket: SHA-256 of its JSON encoding.

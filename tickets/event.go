@@ -22,6 +22,8 @@ const (
 // Record is the SHA-256 of the ticket's JSON encoding after this change;
 // Prev is the Hash of the ticket's previous event ("" for the first);
 // Hash is the SHA-256 of the event with Hash empty. Verify recomputes them.
+// The hashes cover the event as stored, personal fields sealed (seal.go),
+// so Verify needs no key and erasing a key changes no hash.
 type Event struct {
 	Ticket string    `json:"ticket"`
 	Seq    int       `json:"seq"` // 1, 2, 3, … per ticket
@@ -34,6 +36,11 @@ type Event struct {
 	Record string    `json:"record"`
 	Prev   string    `json:"prev"`
 	Hash   string    `json:"hash"`
+
+	// Erased is set by Tx.Events on an event whose sealed fields (an officer
+	// actor's ID and Name, the Note) can no longer be opened because the
+	// ticket was anonymised: they come back empty. It is not stored or hashed.
+	Erased bool `json:"-"`
 }
 
 // computeHash returns the hex SHA-256 of e with its Hash field empty. JSON

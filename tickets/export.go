@@ -25,7 +25,7 @@ var CSVHeader = []string{
 	"id", "state", "channel", "chat_id", "user_id", "user_name", "lang", "province", "commune",
 	"topic", "priority", "created_at", "updated_at", "assignee", "first_response_due",
 	"resolution_due", "first_response_at", "resolved_at", "source", "messages",
-	"delivery_failures", "text",
+	"delivery_failures", "text", "anonymised_at",
 }
 
 // exportChunk is how many tickets one read transaction copies out, so a slow
@@ -36,6 +36,9 @@ const exportChunk = 500
 // JSON per line, internal notes included: it is a staff export) or
 // FormatCSV (CSVHeader, one row per ticket; cells that a spreadsheet would
 // run as a formula are prefixed with '). Other formats return ErrInvalid.
+// Anonymised tickets are exported too, their erased fields empty and
+// anonymised_at set. Recording the export as a view of each ticket
+// (RecordViews) is the caller's part: it knows who asked.
 func (s *Store) Export(w io.Writer, format string) error {
 	bw := bufio.NewWriter(w)
 	var write func(*Ticket) error
@@ -109,7 +112,7 @@ func csvRow(tk *Ticket) []string {
 		tk.ID, string(tk.State), tk.Channel, tk.ChatID, tk.UserID, tk.UserName, tk.Lang, tk.Province, tk.Commune,
 		tk.Topic, tk.Priority, ts(tk.Created), ts(tk.Updated), tk.Assignee, ts(tk.FirstResponseDue),
 		ts(tk.ResolutionDue), ts(tk.FirstResponseAt), ts(tk.ResolvedAt), tk.Source,
-		strconv.Itoa(len(tk.Messages)), strconv.Itoa(len(tk.DeliveryFailures)), tk.Text,
+		strconv.Itoa(len(tk.Messages)), strconv.Itoa(len(tk.DeliveryFailures)), tk.Text, ts(tk.Anonymised),
 	}
 	for i, c := range row {
 		row[i] = defuseCell(c)

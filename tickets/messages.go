@@ -102,6 +102,9 @@ func UserMessage(err error, lang string) string {
 			return pick("Mã phiếu không hợp lệ. Mã phiếu có dạng HT-000042.", "That is not a ticket ID. Ticket IDs look like HT-000042.")
 		case ve.Field == "actor":
 			return pick("Chỉ cán bộ hỗ trợ mới nhận xử lý phiếu.", "Only support staff can claim a ticket.")
+		case ve.Field == fieldAnonymisedTicket:
+			return pick("Dữ liệu cá nhân của phiếu này đã được xóa nên không thể bổ sung vào phiếu. Vui lòng gửi câu hỏi mới.",
+				"This ticket's personal data has been erased, so nothing more can be added to it. Please send a new question.")
 		}
 		return pick("Thông tin chưa hợp lệ: "+ve.Field+". Chấp nhận: "+ve.Accepted+".",
 			"Invalid "+ve.Field+". Accepted: "+ve.Accepted+".")

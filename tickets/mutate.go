@@ -29,6 +29,12 @@ func (t *Tx) change(id string, apply func(tk *Ticket, now time.Time) (Event, err
 	if err != nil {
 		return nil, err
 	}
+	if !old.Anonymised.IsZero() && ev.Actor.Kind == ActorOfficer {
+		// The reporter's data is erased: an officer's words or name would
+		// bring it back. Staff and the system may still work the ticket.
+		return nil, &ValidationError{Field: fieldAnonymisedTicket, Problem: fmt.Sprintf("%s is anonymised (its reporter's data was erased)", old.ID),
+			Accepted: "changes by staff or the system"}
+	}
 	ev.At = now
 	if err := t.commit(seq, &old, tk, ev); err != nil {
 		return nil, err
@@ -84,6 +90,8 @@ func (t *Tx) Claim(id string, actor Actor) (*Ticket, error) {
 // otherwise. Internal notes (staff or system only) never reach the officer.
 // The first public reply by staff sets FirstResponseAt. The caller decides
 // any state change (e.g. waiting-on-officer → in-progress on an answer).
+// An officer's message on an anonymised ticket is refused with a
+// *ValidationError (errors.Is ErrInvalid), as is any officer's change to it.
 func (t *Tx) AddMessage(id string, m ConvMessage) (*Ticket, error) {
 	if err := checkActor(m.From); err != nil {
 		return nil, err

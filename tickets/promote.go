@@ -38,8 +38,9 @@ var urlPattern = regexp.MustCompile(`https?://[^\s<>"'()\[\]]+`)
 // named in them (the first becomes the front matter's source). The
 // knowledge loader skips the review folder: the draft is indexed only once
 // a person moves it into the corpus. Errors: ErrNotFound; ErrNotPromotable
-// when the ticket is not resolved or closed or has no public staff answer;
-// fs.ErrExist when the draft already exists (a reviewer may be editing it).
+// when the ticket is not resolved or closed, is anonymised or has no public
+// staff answer; fs.ErrExist when the draft already exists (a reviewer may be
+// editing it).
 func (s *Store) Promote(id, kbDir string) (path string, err error) {
 	tk, err := s.Get(id)
 	if err != nil {
@@ -47,6 +48,9 @@ func (s *Store) Promote(id, kbDir string) (path string, err error) {
 	}
 	if tk.State != StateResolved && tk.State != StateClosed {
 		return "", fmt.Errorf("%s is %s, only resolved or closed tickets can be promoted: %w", tk.ID, tk.State, ErrNotPromotable)
+	}
+	if !tk.Anonymised.IsZero() {
+		return "", fmt.Errorf("%s is anonymised: its question and answers are erased: %w", tk.ID, ErrNotPromotable)
 	}
 	var answers []string
 	var sources []string

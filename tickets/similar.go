@@ -33,8 +33,9 @@ const (
 // Similar returns up to n resolved or closed tickets whose questions are
 // closest to question, best first (BM25 over knowledge.Terms, the knowledge
 // base's Vietnamese analysis: tone-mark folding, syllable bigrams, document
-// numbers). Tickets sharing no term are left out. It reads the postings of
-// the question's terms in the similar-ticket index, not every ticket.
+// numbers). Tickets sharing no term are left out, and so are anonymised
+// tickets (their question is erased). It reads the postings of the
+// question's terms in the similar-ticket index, not every ticket.
 func (s *Store) Similar(question string, n int) (out []SimilarTicket, err error) {
 	err = s.View(func(tx *Tx) error { out, err = tx.Similar(question, n); return err })
 	return out, err
@@ -122,8 +123,8 @@ func (t *Tx) Similar(question string, n int) ([]SimilarTicket, error) {
 			if err != nil {
 				return err
 			}
-			if !similarState(tk.State) {
-				continue // a stale entry: skip rather than suggest an open ticket
+			if !similarIndexed(tk) {
+				continue // a stale entry: skip rather than suggest an open or anonymised ticket
 			}
 			out = append(out, SimilarTicket{ID: tk.ID, State: tk.State, Topic: tk.Topic, Province: tk.Province,
 				Text: tk.Text, Answer: lastAnswer(tk), ResolvedAt: tk.ResolvedAt, Score: h.score})

@@ -57,7 +57,7 @@ func NewStore(db *bolt.DB, opts Options) (*Store, error) {
 }
 
 func createBuckets(tx *bolt.Tx) error {
-	names := [][]byte{bucketTickets, bucketEvents, bucketTerms, bucketDocLen}
+	names := [][]byte{bucketTickets, bucketEvents, bucketTerms, bucketDocLen, bucketKeys}
 	for _, n := range append(names, keyBuckets()...) {
 		if _, err := tx.CreateBucketIfNotExists(n); err != nil {
 			return fmt.Errorf("bucket %s: %w", n, err)

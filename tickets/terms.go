@@ -24,12 +24,18 @@ var (
 // similarState reports whether a ticket in state s belongs in the index.
 func similarState(s State) bool { return s == StateResolved || s == StateClosed }
 
+// similarIndexed reports whether tk belongs in the index: resolved or
+// closed, and not anonymised (its question is erased, and with it every
+// posting of its terms).
+func similarIndexed(tk *Ticket) bool { return similarState(tk.State) && tk.Anonymised.IsZero() }
+
 // reindexTerms keeps the similar-ticket index in step with a change from
-// old (nil for a new ticket) to tk. The question never changes, so only
-// entering or leaving the resolved/closed states matters.
+// old (nil for a new ticket) to tk. The question changes only when the
+// ticket is anonymised (to ""), so entering or leaving the index is all
+// that matters.
 func (t *Tx) reindexTerms(seq uint64, old, tk *Ticket) error {
-	was := old != nil && similarState(old.State)
-	is := similarState(tk.State)
+	was := old != nil && similarIndexed(old)
+	is := similarIndexed(tk)
 	switch {
 	case is && !was:
 		return addTerms(t.tx, seq, tk.Text)
@@ -154,7 +160,7 @@ func rebuildTerms(tx *bolt.Tx) error {
 		if err := decodeTicket(v, &tk); err != nil {
 			return fmt.Errorf("decode %x: %w", k, err)
 		}
-		if !similarState(tk.State) {
+		if !similarIndexed(&tk) {
 			return nil
 		}
 		return addTerms(tx, binary.BigEndian.Uint64(k), tk.Text)

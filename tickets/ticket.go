@@ -114,6 +114,10 @@ type Ticket struct {
 	Source           string            `json:"source,omitempty"` // idempotency key, e.g. "telegram:12345"
 	DeliveryFailures []DeliveryFailure `json:"delivery_failures"`
 
+	// Anonymised is when the reporter's personal data was erased (Tx.Anonymise);
+	// zero for a ticket that still holds it.
+	Anonymised time.Time `json:"anonymised_at,omitzero"`
+
 	// Events is the number of events in the ticket's log; Verify checks it.
 	Events int `json:"events"`
 }
@@ -121,8 +125,14 @@ type Ticket struct {
 // Open reports whether the ticket still needs work.
 func (t *Ticket) Open() bool { return t.State.Open() }
 
-// Reporter is the channel-qualified officer key, "telegram:12345".
-func (t *Ticket) Reporter() string { return t.Channel + ":" + t.UserID }
+// Reporter is the channel-qualified officer key, "telegram:12345"; "" once
+// the ticket is anonymised (so the reporter index no longer lists it).
+func (t *Ticket) Reporter() string {
+	if t.UserID == "" {
+		return ""
+	}
+	return t.Channel + ":" + t.UserID
+}
 
 // PublicMessages returns the conversation as the officer sees it.
 func (t *Ticket) PublicMessages() []ConvMessage {

@@ -125,7 +125,9 @@ func TestConsoleConversation(t *testing.T) {
 	}
 
 	say("/start")
-	scr.waitFor(t, "Xin chào Lan", "[1] Hà Nội", "[34] Cà Mau", "gõ số")
+	scr.waitFor(t, "Xin chào Lan", "91/2025/QH15", "[1] Đồng ý", "[2] Không đồng ý")
+	say("1") // the privacy notice: agree
+	scr.waitFor(t, "Cảm ơn bạn đã đồng ý", "[1] Hà Nội", "[34] Cà Mau", "gõ số")
 	say("1")
 	scr.waitFor(t, "Tỉnh/thành phố: Hà Nội.")
 	say("Phường Ba Đình")

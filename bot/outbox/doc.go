@@ -21,8 +21,8 @@
 // Run drains the queue through a pipeline of stages, one file each:
 //
 //	dedupe (dedupe.go) → resolve refs (resolve.go)
-//	→ rate limit (ratelimit.go, ratelimiter.go) → send with retry (retry.go)
-//	→ record (record.go)
+//	→ rate limit (ratelimit.go, ratelimiter.go) → forgotten? (forget_guard.go)
+//	→ send with retry (retry.go) → record (record.go)
 //
 // One dispatcher (run.go) holds at most Options.MaxLoaded items in memory
 // (loading the rest as items finish) and hands ready items to a bounded
@@ -157,6 +157,17 @@
 // fails is recorded again, not resent (dedupe.go), and a send in flight at
 // shutdown is allowed to finish and be recorded. (A text cut at send time,
 // see above, is sent again whole after a crash between its parts.)
+//
+// # Forgetting a chat
+//
+// When an officer's data is erased, Forget (forget.go) deletes, in the
+// erasure's transaction, everything the outbox keeps about their chat:
+// queued items, dead letters, refs and limit-log entries, and whatever
+// else the caller's Match names (relays of their tickets in Slack
+// threads). Run drops the copies it holds in memory once that transaction
+// commits, and holds back any it was about to send until then; what the
+// erasure queues after Forget (its confirmation, marked Reply.NoTrace so
+// that the chat is not written down again) is delivered as usual.
 //
 // # Buckets
 //

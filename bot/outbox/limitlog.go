@@ -89,11 +89,14 @@ func recordSends(tx *bolt.Tx, l Limits, r Reply, ts []time.Time) error {
 	if b == nil {
 		return fmt.Errorf("outbox: bucket %q missing", outboxLimits)
 	}
-	if kindOf(r) == KindUpdate && l.UpdatesPerMinute > 0 {
+	switch {
+	case r.NoTrace:
+		// Its chat is not written (see Reply.NoTrace).
+	case kindOf(r) == KindUpdate && l.UpdatesPerMinute > 0:
 		if err := appendTimes(b, limitUpdatesKey(r.Channel), l.UpdatesPerMinute, ts); err != nil {
 			return err
 		}
-	} else {
+	default:
 		chat := limitChat(r)
 		keep := 0
 		if l.PerChat > 0 {

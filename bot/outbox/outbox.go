@@ -45,6 +45,9 @@ type Outbox struct {
 	running    atomic.Bool
 	peakLoaded atomic.Int64 // the most items a Run held in memory (tests)
 
+	forgets *forgetGuard  // Forgets not committed yet, and items forgotten for Run to drop
+	forgot  chan struct{} // a Forget committed: drop the forgotten items held in memory
+
 	// unclean: at New, the limit log said a Run was in progress: the last
 	// process was killed, its sends in flight unrecorded (see seedLimiter).
 	unclean bool
@@ -201,10 +204,12 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 		parked:     make(map[Channel]int),
 		wake:       make(chan struct{}, 1),
 		registered: make(chan struct{}, 1),
+		forgot:     make(chan struct{}, 1),
 	}
 	if o.now == nil {
 		o.now = time.Now
 	}
+	o.forgets = newForgetGuard(o.now)
 	if o.after == nil {
 		o.after = time.After
 	}
@@ -260,6 +265,7 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 		newDedupeStage(o.db),
 		newResolveStage(o.db),
 		newRateLimitStage(),
+		newForgetStage(o.db, o.forgets),
 		newRetryStage(o.timeout, o.metrics, o.log),
 		newRecordStage(opts.Batch, o.db, o.onSent, o.onFailed, o.metrics, o.log, &o.depth, &o.dead),
 	}

@@ -70,7 +70,7 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 	key := seqKey(d.seq)
 	now := d.now()
 	var dead []byte // the dead letter, made once so that every run writes the same
-	if d.failed != nil {
+	if d.failed != nil && !r.NoTrace {
 		v, err := json.Marshal(DeadLetter{Seq: d.seq, Reply: r, Enqueued: d.item.Enqueued,
 			Failed: now, Error: d.failed.Error(), Attempts: d.attempts + 1})
 		if err != nil {
@@ -107,8 +107,10 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 			return err
 		}
 		if d.failed != nil {
-			if err := tx.Bucket(outboxDead).Put(key, dead); err != nil {
-				return err
+			if dead != nil {
+				if err := tx.Bucket(outboxDead).Put(key, dead); err != nil {
+					return err
+				}
 			}
 			if withCallback && s.onFailed != nil {
 				return s.onFailed(tx, r, d.failed)
@@ -140,6 +142,11 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 			"channel", r.Channel, "chat", r.ChatID, "seq", d.seq, "ticket", r.TicketID,
 			"tries", d.tries)
 	}
+	if d.failed != nil && r.NoTrace {
+		s.log.Warn("outbox: message refused for good; not kept (no trace)",
+			"channel", r.Channel, "seq", d.seq, "err", d.failed)
+		return nil
+	}
 	if d.failed != nil {
 		s.dead.Add(1)
 		s.log.Warn("outbox: message refused for good, kept as a dead letter",
@@ -156,7 +163,7 @@ func (s *recordStage) exec(_ context.Context, d *outDelivery) error {
 // leaves it alone if it failed: the message is still there.
 func (s *recordStage) recordRef(tx *bolt.Tx, d *outDelivery, update bool, now time.Time) error {
 	r := d.item.Reply
-	if r.Ref == "" {
+	if r.Ref == "" || r.NoTrace {
 		return nil
 	}
 	if update {

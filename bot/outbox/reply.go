@@ -78,7 +78,7 @@ type File struct {
 }
 
 // MaxInlineFile bounds File.Data: bigger files go by Path.
-const MaxInlineFile = 64 << 10
+const MaxInlineFile = 1 << 20
 
 // Input is one field of a View.
 type Input struct {
@@ -176,6 +176,15 @@ type Reply struct {
 	// key is kept whatever the lane: an answer to a chat waits behind a
 	// bulk message queued to that chat before it.
 	Bulk bool `json:"bulk,omitempty"`
+
+	// NoTrace asks the outbox to keep nothing about this reply once it is
+	// delivered or refused: no ref, no limit-log entry of its chat (the
+	// channel's global one names nobody and is kept), and no dead letter
+	// if the channel refuses it for good (OnFailed is still called). For
+	// the confirmation of an erasure, sent to the chat just forgotten
+	// (see Forget): otherwise its chat id would be written again. The
+	// rate limits still hold within the process.
+	NoTrace bool `json:"no_trace,omitempty"`
 }
 
 // Sender delivers one Reply on one channel. It classifies failures; the

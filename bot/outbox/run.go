@@ -34,7 +34,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 
 	d := &dispatcher{o: o, queues: make(map[string]*queue), inMem: make(map[uint64]struct{}),
 		parked: make(map[Channel]*parkedChannel), warned: make(map[Channel]bool),
-		waiters: make(map[string]map[*queue]struct{}), bad: make(map[uint64]bool), gates: make(map[gateKey]*gated)}
+		waiters: make(map[string]map[*queue]struct{}), bad: make(map[uint64]bool), gates: make(map[gateKey]*gated),
+		dropped: make(map[uint64]bool)}
+	o.forgets.take() // forgotten while no Run held them: load cannot find them
 	if err := d.load(); err != nil {
 		return fmt.Errorf("outbox: load: %w", err)
 	}
@@ -107,6 +109,8 @@ func (o *Outbox) Run(ctx context.Context) error {
 			if err := d.load(); err != nil {
 				o.log.Error("outbox: load new items", "err", err)
 			}
+		case <-o.forgot:
+			d.purge(o.forgets.take())
 		case <-o.registered:
 			d.unpark()
 			if err := d.load(); err != nil {
@@ -126,6 +130,9 @@ func (o *Outbox) Run(ctx context.Context) error {
 // deliver runs the stages on one item, in a worker.
 func (o *Outbox) deliver(ctx context.Context, d *outDelivery) {
 	defer d.endSlot() // a slot taken but not sent with is freed, never leaked
+	// Before dedupe reads the item: forgetStage reads it again if a Forget
+	// commits meanwhile.
+	d.forgetEpoch = o.forgets.currentEpoch()
 	for _, s := range o.stages {
 		if err := s.exec(ctx, d); err != nil {
 			d.tries++
@@ -167,6 +174,8 @@ type dispatcher struct {
 
 	waiters  map[string]map[*queue]struct{} // by refKey: queues whose head waits for that ref
 	refEpoch uint64                         // refs recorded in this Run
+
+	dropped map[uint64]bool // forgotten while in flight: dropped when the worker gives them back
 }
 
 // parkedChannel counts the items of a channel with no Sender that load
@@ -402,6 +411,10 @@ func (d *dispatcher) coalesce(q *queue) {
 
 // finish takes a worker's result back into the queues.
 func (d *dispatcher) finish(dl *outDelivery) {
+	if d.dropped[dl.seq] {
+		delete(d.dropped, dl.seq)
+		dl.done = true // forgotten (Forget) while in flight; it is gone from bbolt
+	}
 	q := d.queues[dl.key]
 	q.busy = false
 	if dl.done {

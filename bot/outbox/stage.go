@@ -7,7 +7,8 @@ import (
 )
 
 // stage is one step of delivering the item at the head of an order key's
-// queue: dedupe → resolve refs → rate limit → send with retry → record. A
+// queue: dedupe → resolve refs → rate limit → forgotten? → send with retry
+// → record. A
 // stage that cannot finish yet sets d.notBefore; the pipeline stops there
 // and the item is tried again, from the first stage, at that time, still at
 // the head of its queue. A stage that finishes the item sets d.done. An
@@ -49,6 +50,9 @@ type outDelivery struct {
 	refEpoch  uint64    // Run's count of recorded refs when the attempt started
 	done      bool      // recorded (or found recorded): next item of the queue
 	bulkSlot  bool      // dispatched on one of the bulk lane's workers
+	// forgetEpoch is the Forget commits seen when the attempt began (or
+	// last looked): forgetStage reads the item again if more committed.
+	forgetEpoch uint64
 }
 
 // endSlot dates the rate limiter's slot of this attempt, if any, by now:

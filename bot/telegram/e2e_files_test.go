@@ -16,6 +16,7 @@ func TestE2EScreenshotWithTicketCommandIsKept(t *testing.T) {
 	fake := newFake(t, faketg.Options{})
 	p := startPipeline(t, fake, t.TempDir(), noLimits, all)
 	const officer = 401
+	p.agreed(t, officer)
 	jpeg := bytes.Repeat([]byte{0xff, 0xd8}, 4096)
 	_, fileID := fake.PushPhoto(officer, officer, jpeg, "/ticket Không đăng nhập được hệ thống báo cáo")
 	if got := waitSent(t, fake, officer, 1)[0].Plain(); !strings.Contains(got, "HT-000001") {

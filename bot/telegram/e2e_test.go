@@ -14,6 +14,7 @@ func TestE2EQuestionAnsweredThenNotHelpfulOpensOneTicket(t *testing.T) {
 	fake := newFake(t, faketg.Options{})
 	p := startPipeline(t, fake, t.TempDir(), noLimits, all)
 	const officer = 101
+	p.agreed(t, officer)
 
 	fake.PushText(officer, officer, "khai báo thiết bị X-quang")
 	sent := waitSent(t, fake, officer, 1)
@@ -66,6 +67,7 @@ func TestE2EHelpfulButtonThanks(t *testing.T) {
 	fake := newFake(t, faketg.Options{})
 	p := startPipeline(t, fake, t.TempDir(), noLimits, all)
 	const officer = 102
+	p.agreed(t, officer)
 	fake.PushText(officer, officer, "báo cáo an toàn bức xạ hằng năm")
 	sent := waitSent(t, fake, officer, 1)
 	msgID, yes, ok := button(sent, "✅")
@@ -86,8 +88,9 @@ func TestE2EHelpfulButtonThanks(t *testing.T) {
 
 func TestE2ETicketCommandAndPrivacy(t *testing.T) {
 	fake := newFake(t, faketg.Options{})
-	startPipeline(t, fake, t.TempDir(), noLimits, all)
+	p := startPipeline(t, fake, t.TempDir(), noLimits, all)
 	const owner, other = 201, 202
+	p.agreed(t, owner)
 
 	fake.PushText(owner, owner, "/ticket Cần hướng dẫn hồ sơ cấp giấy phép vô tuyến điện nghiệp dư")
 	if got := waitSent(t, fake, owner, 1)[0].Plain(); !strings.Contains(got, "HT-000001") {
@@ -113,6 +116,12 @@ func TestE2ERegistrationOnKeyboard(t *testing.T) {
 
 	fake.PushText(officer, officer, "/start")
 	sent := waitSent(t, fake, officer, 1)
+	msgID, agree, ok := button(sent, "Đồng ý") // the privacy notice comes first
+	if !ok {
+		t.Fatalf("/start offered no Agree button: %s", sent[0].RawMarkup)
+	}
+	fake.PushCallback(officer, officer, msgID, agree)
+	sent = waitSent(t, fake, officer, 2)
 	kbd := sent[len(sent)-1].Markup
 	n := 0
 	for _, row := range kbd.Keyboard {
@@ -152,6 +161,7 @@ func TestE2ERestartWithPendingInboxAndOutbox(t *testing.T) {
 	// 1. Only the poller runs: the updates are stored and confirmed, and
 	// the process stops with all of them pending in the inbox.
 	p := startPipeline(t, fake, dir, noLimits, parts{poller: true})
+	p.agreed(t, append(chats, 404)...)
 	var ids []int64
 	for _, c := range chats {
 		ids = append(ids, fake.PushText(c, c, "/ticket Hỏi về hạn nộp báo cáo định kỳ"))
@@ -232,8 +242,9 @@ func TestE2ERestartWithPendingInboxAndOutbox(t *testing.T) {
 
 func TestE2ESendsSurvive429And502(t *testing.T) {
 	fake := newFake(t, faketg.Options{EnforceLimits: true})
-	startPipeline(t, fake, t.TempDir(), telegram.APILimits(), all)
+	p := startPipeline(t, fake, t.TempDir(), telegram.APILimits(), all)
 	const officer = 501
+	p.agreed(t, officer)
 	fake.FailNext("sendMessage", 429, 1)
 	fake.FailNext("sendMessage", 502, 0)
 	fake.PushText(officer, officer, "/ticket Cần hỗ trợ khai báo X-quang")
@@ -251,6 +262,7 @@ func TestE2EBlockedOfficerRecordedOnTicket(t *testing.T) {
 	fake := newFake(t, faketg.Options{})
 	p := startPipeline(t, fake, t.TempDir(), noLimits, all)
 	const officer = 601
+	p.agreed(t, officer)
 	fake.Block(officer)
 	fake.PushText(officer, officer, "/ticket Hồ sơ chuyển giao công nghệ")
 	if err := fake.Wait(waitCtx(t), func() bool { return len(fake.Calls("sendMessage")) == 1 }); err != nil {
@@ -287,6 +299,9 @@ func TestE2EBurstUnderTelegramLimits(t *testing.T) {
 	fake := newFake(t, faketg.Options{EnforceLimits: true})
 	p := startPipeline(t, fake, t.TempDir(), telegram.APILimits(), all)
 	chat := func(i int) int64 { return int64(700_000 + i) }
+	for i := range officers {
+		p.agreed(t, chat(i))
+	}
 	for round := 1; round <= each; round++ {
 		for i := range officers {
 			fake.PushText(chat(i), chat(i), "/ticket Câu hỏi số "+strconv.Itoa(round)+" của cán bộ "+strconv.Itoa(i))

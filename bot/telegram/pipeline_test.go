@@ -146,6 +146,24 @@ func (p *pipeline) stop(t *testing.T) {
 	})
 }
 
+// agreed records that the officers agreed to the bot's privacy notice, as
+// pressing its Agree does: without it the bot opens them no ticket.
+func (p *pipeline) agreed(t *testing.T, officers ...int64) {
+	t.Helper()
+	err := p.db.Update(func(tx *bolt.Tx) error {
+		for _, o := range officers {
+			id := strconv.FormatInt(o, 10)
+			if err := bot.RecordConsent(tx, bot.Telegram, id, time.Now()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // waitSent waits until chat has received at least n messages and returns them.
 func waitSent(t *testing.T, fake *faketg.Server, chat int64, n int) []faketg.Sent {
 	t.Helper()

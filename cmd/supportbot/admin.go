@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,13 +63,18 @@ type liveState struct {
 type adminRequest struct {
 	Args []string `json:"args"`
 	Lang string   `json:"lang"`
+	// User is who typed the command (operatorName), for the actor of the
+	// events it writes (views, erasures). Whoever can open the socket can
+	// read the database file anyway: the name is trusted as given.
+	User string `json:"user,omitempty"`
 }
 
 // forwardable reports whether a command may run through the admin socket:
 // the ticket commands and backup, which need nothing but the store, and
 // remind, which runs on the bot's reminders (liveState.reminders).
 func forwardable(c *command) bool {
-	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup" || c.name == "remind" || c.name == "broadcast" || liveCommands[c.name]
+	return strings.HasPrefix(c.name, "tickets ") || c.name == "backup" || c.name == "remind" || c.name == "broadcast" ||
+		c.name == "privacy erase" || liveCommands[c.name]
 }
 
 func adminSocketPath(dataDir string) string {
@@ -103,7 +109,7 @@ func forward(a *app, cfg Config) error {
 		},
 	}}
 	defer client.CloseIdleConnections()
-	body, _ := json.Marshal(adminRequest{Args: a.args, Lang: a.lang})
+	body, _ := json.Marshal(adminRequest{Args: a.args, Lang: a.lang, User: operatorName(a)})
 	resp, err := client.Post("http://supportbot/run", "application/json", bytes.NewReader(body))
 	if err != nil {
 		return errNoAdmin
@@ -142,14 +148,14 @@ func adminHandler(live *liveState, log *slog.Logger) http.Handler {
 			http.Error(w, fmt.Sprintf("command %q cannot run through the admin socket", strings.Join(req.Args, " ")), http.StatusForbidden)
 			return
 		}
-		log.Info("admin command", "args", req.Args)
+		log.Info("admin command", "args", loggedArgs(req.Args), "user", req.User)
 		w.Header().Set("Trailer", hdrExit+", "+hdrStderr)
 		w.Header().Set("Content-Type", "application/octet-stream")
 		var stderr bytes.Buffer
 		a := &app{
 			stdin: strings.NewReader(""), stdout: w, stderr: &stderr,
 			getenv:   func(string) (string, bool) { return "", false },
-			readFile: os.ReadFile, now: time.Now, lang: req.Lang,
+			readFile: os.ReadFile, now: time.Now, lang: req.Lang, operator: req.User,
 			live: live, secrets: live.cfg.Secrets(), // errors sent back are redacted too
 		}
 		if a.lang != "vi" && a.lang != "en" {
@@ -160,6 +166,23 @@ func adminHandler(live *liveState, log *slog.Logger) http.Handler {
 		w.Header().Set(hdrStderr, url.QueryEscape(stderr.String()))
 	})
 	return mux
+}
+
+// loggedArgs is a forwarded command line as the log shows it: the id of an
+// officer being erased is left out, so the log does not keep what the
+// erasure removes.
+func loggedArgs(args []string) []string {
+	out := slices.Clone(args)
+	for i, v := range out {
+		if v == "--chat" || v == "-chat" {
+			if i+1 < len(out) {
+				out[i+1] = "…"
+			}
+		} else if strings.HasPrefix(v, "--chat=") || strings.HasPrefix(v, "-chat=") {
+			out[i] = v[:strings.Index(v, "=")+1] + "…"
+		}
+	}
+	return out
 }
 
 // newAdminServer listens on the data directory's admin socket. A stale

@@ -4,8 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 
+	"github.com/mostvn/supportbot/bot"
 	"github.com/mostvn/supportbot/tickets"
 )
 
@@ -49,14 +52,18 @@ func restoreCommand() *command {
 		en: "Replace the database with the backup FILE, or the newest good one in " + keyBackupDir + " (stop the bot first)",
 		viLong: `Dừng bot trước: khi thư mục dữ liệu đang được dùng, lệnh từ chối và không thay đổi gì. Bản sao lưu
 được kiểm tra trước khi thay bất cứ thứ gì (các trang bbolt nguyên vẹn, lược đồ đọc được, chuỗi băm phiếu đúng);
-bản hỏng bị từ chối. Không có FILE (hoặc --latest): dùng bản sao lưu hằng ngày mới nhất còn tốt trong ` + keyBackupDir + `,
-bỏ qua và nêu tên các bản hỏng. Số phiếu tiếp tục trên mọi số đã cấp (tệp tickets.hwm), nên sau khi khôi phục
-số phiếu nhảy lên trăm kế tiếp. Tệp hiện tại được giữ lại thành supportbot.db.pre-restore để có thể hoàn tác.`,
+bản hỏng bị từ chối. Mọi lần xoá dữ liệu cá nhân ghi trong sổ (thư mục privacy, không nằm trong bản sao lưu)
+được áp dụng lại lên một bản chép của bản sao lưu trước khi thay, nên dữ liệu đã xoá không quay lại.
+Không có FILE (hoặc --latest): dùng bản sao lưu hằng ngày mới nhất còn tốt trong ` + keyBackupDir + `, bỏ qua và nêu tên
+các bản hỏng. Số phiếu tiếp tục trên mọi số đã cấp (tệp tickets.hwm), nên sau khi khôi phục số phiếu nhảy lên
+trăm kế tiếp. Tệp hiện tại được giữ lại thành supportbot.db.pre-restore để có thể hoàn tác.`,
 		enLong: `Stop the bot first: while the data directory is in use the command refuses and changes nothing. The backup
 is checked before anything is replaced (sound bbolt pages, a readable schema, an intact ticket hash chain); a
-damaged one is refused. Without FILE (or with --latest): the newest good daily backup in ` + keyBackupDir + `, naming
-and skipping damaged ones. Ticket numbers continue above every number issued (the tickets.hwm file), so after a
-restore they jump to the next hundred. The current file is kept as supportbot.db.pre-restore so the restore can be undone.`,
+damaged one is refused. Every erasure of personal data in the register (the privacy folder, which no backup holds)
+is applied again to a copy of the backup before it is put in place, so the erased data does not come back.
+Without FILE (or with --latest): the newest good daily backup in ` + keyBackupDir + `, naming and skipping
+damaged ones. Ticket numbers continue above every number issued (the tickets.hwm file), so after a restore they jump
+to the next hundred. The current file is kept as supportbot.db.pre-restore so the restore can be undone.`,
 		setup: func(a *app, fs *flag.FlagSet) func(context.Context, []string) error {
 			latest := fs.Bool("latest", false, a.tr("dùng bản sao lưu hằng ngày tốt mới nhất trong "+keyBackupDir, "use the newest good daily backup in "+keyBackupDir))
 			return func(ctx context.Context, args []string) error {
@@ -73,7 +80,8 @@ restore they jump to the next hundred. The current file is kept as supportbot.db
 				} else if file, err = latestGoodBackup(a, cfg); err != nil {
 					return err
 				}
-				if err := tickets.Restore(file, cfg.DataDir); err != nil {
+				reapplied, err := restoreErased(ctx, a, cfg, file)
+				if err != nil {
 					if isLocked(err) {
 						return fmt.Errorf("%w\n%s", err, a.tr("Dừng bot (SIGTERM) rồi chạy lại lệnh khôi phục.", "Stop the bot (SIGTERM), then run restore again."))
 					}
@@ -81,6 +89,12 @@ restore they jump to the next hundred. The current file is kept as supportbot.db
 				}
 				fmt.Fprintf(a.stdout, a.tr("Đã khôi phục %s vào %s; tệp cũ được giữ bên cạnh (.pre-restore).\n",
 					"Restored %s into %s; the previous file is kept beside it (.pre-restore).\n"), file, cfg.DataDir)
+				if reapplied != nil {
+					fmt.Fprintf(a.stdout, a.tr(
+						"Đã áp dụng lại %d lần xoá dữ liệu cá nhân ghi trong sổ: %d cán bộ bị xoá lại, %d phiếu được ẩn danh lại, %d trang trống được ghi đè.\n",
+						"Re-applied the %d erasures of personal data in the register: %d officers erased again, %d tickets anonymised again, %d free pages scrubbed.\n"),
+						reapplied.records, reapplied.Officers, reapplied.Tickets, reapplied.Scrub.Pages)
+				}
 				return nil
 			}
 		},
@@ -109,6 +123,96 @@ func latestGoodBackup(a *app, cfg Config) (string, error) {
 		return f, nil
 	}
 	return "", fmt.Errorf(a.tr("không có bản sao lưu tốt nào trong %s (%d bản đã xét)", "no good backup in %s (%d looked at)"), cfg.BackupDir, len(files))
+}
+
+// restoreErased restores the backup file into cfg's data directory with
+// the register's erasures applied. A backup taken before an erasure still
+// holds what it erased, so the erasures are re-applied to a scratch copy
+// of the backup (in the data directory, so on the same disk) and that copy
+// is what tickets.Restore checks and puts in place: the live file never
+// holds the erased data, not even between the restore and a bot's start,
+// and a failure replaces nothing.
+//
+// It returns what the re-application did, nil when the register is empty.
+func restoreErased(ctx context.Context, a *app, cfg Config, file string) (*reapplied, error) {
+	reg, err := bot.OpenErasureRegister(privacyDir(cfg))
+	if err != nil {
+		return nil, err
+	}
+	recs, _ := reg.Records()
+	if len(recs) == 0 || botRunning(cfg) {
+		return nil, tickets.Restore(file, cfg.DataDir) // a running bot: refused, untouched
+	}
+	if err := tickets.CheckBackup(file); err != nil {
+		return nil, err
+	}
+	// A scratch copy left by a restore that was killed holds a backup's
+	// erased data: gone first.
+	if old, _ := filepath.Glob(filepath.Join(cfg.DataDir, scratchPrefix+"*")); len(old) > 0 {
+		for _, d := range old {
+			os.RemoveAll(d)
+		}
+	}
+	scratch, err := os.MkdirTemp(cfg.DataDir, scratchPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	defer os.RemoveAll(scratch)
+	erased := filepath.Join(scratch, tickets.DBFile)
+	if err := copyFile(file, erased); err != nil {
+		return nil, fmt.Errorf("restore: %w", err)
+	}
+	e, _, closeDB, err := openEraser(a, cfg, scratch)
+	if err != nil {
+		return nil, reapplyFailed(a, err)
+	}
+	rep, err := e.ReapplyAll(ctx)
+	if cerr := closeDB(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, reapplyFailed(a, err)
+	}
+	if err := tickets.Restore(erased, cfg.DataDir); err != nil {
+		return nil, err
+	}
+	return &reapplied{ReapplyReport: rep, records: len(recs)}, nil
+}
+
+// scratchPrefix names restoreErased's scratch folders in the data directory.
+const scratchPrefix = ".restore-"
+
+// reapplied is what restoreErased re-applied.
+type reapplied struct {
+	bot.ReapplyReport
+	records int // erasures in the register
+}
+
+func reapplyFailed(a *app, err error) error {
+	return fmt.Errorf("%w\n%s", err, a.tr(
+		"Không áp dụng lại được các lần xoá dữ liệu cá nhân lên bản sao lưu, nên chưa khôi phục gì; sửa nguyên nhân rồi chạy lại lệnh.",
+		"The erasures of personal data could not be applied to the backup, so nothing was restored; fix the cause and run restore again."))
+}
+
+// copyFile copies src to dst (created 0600) and fsyncs it.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 func dirOf(path string) string { return filepath.Dir(path) }

@@ -50,6 +50,10 @@ type app struct {
 	// behalf of the admin socket: the bot's configuration and store.
 	live *liveState
 
+	// operator is the name of the person who typed a forwarded command
+	// (adminRequest.User); "" outside the bot: operatorName finds it.
+	operator string
+
 	// secrets are the configured tokens, once config has loaded them:
 	// errors printed by run are redacted like the logs.
 	secrets []string
@@ -119,6 +123,7 @@ func commands() []*command {
 		statusCommand(),
 		outboxGroupCommand(),
 		inboxGroupCommand(),
+		privacyGroupCommand(),
 		backupCommand(),
 		restoreCommand(),
 		checkCommand(),

@@ -52,6 +52,8 @@ const (
 
 	keyBackupDir  = "SUPPORTBOT_BACKUP_DIR"
 	keyBackupKeep = "SUPPORTBOT_BACKUP_KEEP"
+
+	keyRetention = "SUPPORTBOT_RETENTION"
 )
 
 // Defaults, named so that help texts and tests quote the same values.
@@ -70,6 +72,7 @@ const (
 	defaultNormalFirst     = 4 * time.Hour
 	defaultNormalResolve   = 72 * time.Hour
 	defaultBackupKeep      = 14 // days
+	defaultRetention       = 24 * month
 
 	modePolling = "polling"
 	modeWebhook = "webhook"
@@ -96,7 +99,7 @@ var knownKeys = map[string]bool{
 	keySlackAppToken: true, keySlackBotToken: true, keySlackSigningSecret: true, keySlackAPIURL: true,
 	keySlackTriage: true, keySlackOnCall: true, keySlackStaffGroup: true, keySlackLang: true,
 	keySlackSupervisor: true, keySupervisorAfter: true, keyDeadlinesFile: true, keyRotaFile: true,
-	keyBackupDir: true, keyBackupKeep: true,
+	keyBackupDir: true, keyBackupKeep: true, keyRetention: true,
 }
 
 // ErrConfig is wrapped by every configuration error; the message names the
@@ -136,6 +139,10 @@ type Config struct {
 	BackupDir  string // daily backups (backup_daily.go); "" means none
 	BackupKeep int    // days a daily backup is kept
 
+	// Retention is how long a closed ticket keeps its personal data
+	// before it is anonymised; 0 means never (only erasures remove it).
+	Retention time.Duration
+
 	HTTPAddr  string
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
@@ -170,6 +177,7 @@ func defaultConfig() Config {
 		SLANormalFirst:   defaultNormalFirst,
 		SLANormalResolve: defaultNormalResolve,
 		BackupKeep:       defaultBackupKeep,
+		Retention:        defaultRetention,
 		Source:           map[string]string{},
 	}
 }
@@ -434,6 +442,12 @@ func (c *Config) set(key, v string) error {
 			return fmt.Errorf("%q: want a number of days from 1 to 3650", v)
 		}
 		c.BackupKeep = n
+	case keyRetention:
+		d, err := parseRetention(v)
+		if err != nil {
+			return err
+		}
+		c.Retention = d
 	}
 	return nil
 }

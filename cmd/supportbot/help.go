@@ -114,6 +114,8 @@ func configKeyHelp(a *app) [][3]string {
 		{keyBackupDir, "", a.tr("thư mục sao lưu hằng ngày (02:30 giờ Việt Nam, mỗi bản được kiểm tra sau khi ghi); trống: không sao lưu. `supportbot restore --latest` dùng bản tốt mới nhất ở đây",
 			"folder of daily backups (02:30 Vietnam time, each checked after writing); empty: none. `supportbot restore --latest` uses the newest good one here")},
 		{keyBackupKeep, strconv.Itoa(defaultBackupKeep), a.tr("số ngày giữ một bản sao lưu hằng ngày; bản cũ hơn bị xóa (chỉ các tệp bot tự ghi)", "days a daily backup is kept; older ones are deleted (only files the bot wrote)")},
+		{keyRetention, formatRetention(defaultRetention), a.tr("phiếu đã đóng giữ dữ liệu cá nhân của cán bộ bao lâu rồi được ẩn danh (trạng thái và lịch sử vẫn giữ): tháng (24mo), ngày (730d) hoặc thời lượng (ít nhất 24h); off (hoặc 0): không giới hạn",
+			"how long a closed ticket keeps its officer's personal data before it is anonymised (state and history stay): months (24mo), days (730d) or a duration (24h at least); off (or 0): no limit")},
 	}
 }
 

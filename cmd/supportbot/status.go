@@ -45,6 +45,7 @@ type statusReport struct {
 		LastLoad   time.Time `json:"last_reload,omitzero"` // when the running bot last opened or swapped it
 	} `json:"knowledge"`
 	Schedule []scheduledJob `json:"schedule"` // soonest first
+	Privacy  privacyStatus  `json:"privacy"`
 }
 
 // scheduledJob is one job of the schedules engine and its next run.
@@ -180,6 +181,9 @@ func collectStatus(w *wiring, running bool) (statusReport, error) {
 			rep.Schedule = append(rep.Schedule, scheduledJob{Name: e.Name, Spec: e.Spec, Next: e.Next})
 		}
 	}
+	if rep.Privacy, err = collectPrivacy(w.cfg, w.register); err != nil {
+		return rep, err
+	}
 	return rep, nil
 }
 
@@ -249,5 +253,6 @@ func writeStatus(a *app, out io.Writer, rep statusReport) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s %s (%s)\n", label, j.Next.Local().Format(time.DateTime), j.Name, j.Spec)
 	}
+	writePrivacyStatus(a, tw, rep.Privacy)
 	return tw.Flush()
 }

@@ -35,9 +35,9 @@ func ticketsExportCommand() *command {
 				}
 				return withStore(a, func(st *tickets.Store) error {
 					if *output == "" {
-						return st.Export(a.stdout, *format)
+						return exportRecorded(a, st, a.stdout, *format)
 					}
-					return writeFileAtomic(*output, func(f *os.File) error { return st.Export(f, *format) })
+					return writeFileAtomic(*output, func(f *os.File) error { return exportRecorded(a, st, f, *format) })
 				})
 			}
 		},

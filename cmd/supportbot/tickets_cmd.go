@@ -247,7 +247,13 @@ func ticketsShowCommand() *command {
 				return withStore(a, func(st *tickets.Store) error {
 					var t *tickets.Ticket
 					var evs []tickets.Event
-					err := st.View(func(tx *tickets.Tx) error {
+					// The view is recorded in the transaction that reads
+					// the ticket: nobody sees it unrecorded, and the view
+					// lists itself.
+					err := st.Update(func(tx *tickets.Tx) error {
+						if err := tx.RecordView(args[0], operatorActor(a), "cli tickets show"); err != nil {
+							return err
+						}
 						var err error
 						if t, err = tx.Get(args[0]); err != nil {
 							return err
@@ -278,14 +284,22 @@ func writeTicket(a *app, w io.Writer, t *tickets.Ticket, evs []tickets.Event) {
 	row(a.tr("Trạng thái", "State"), string(t.State))
 	row(a.tr("Ưu tiên", "Priority"), t.Priority)
 	row(a.tr("Chủ đề", "Topic"), t.Topic)
-	row(a.tr("Người báo", "Reporter"), fmt.Sprintf("%s (%s, chat %s, %s)", dash(t.UserName), t.Reporter(), t.ChatID, t.Lang))
+	if t.Anonymised.IsZero() {
+		row(a.tr("Người báo", "Reporter"), fmt.Sprintf("%s (%s, chat %s, %s)", dash(t.UserName), t.Reporter(), t.ChatID, t.Lang))
+	} else {
+		row(a.tr("Người báo", "Reporter"), fmt.Sprintf(a.tr("đã ẩn danh lúc %s", "anonymised at %s"), t.Anonymised.Local().Format(layout)))
+	}
 	row(a.tr("Địa bàn", "Locality"), strings.Trim(dash(t.Province)+" / "+t.Commune, " /"))
 	row(a.tr("Phụ trách", "Assignee"), dash(t.Assignee))
 	row(a.tr("Tạo lúc", "Created"), t.Created.Local().Format(layout))
 	row(a.tr("Hạn phản hồi", "First response due"), t.FirstResponseDue.Local().Format(layout))
 	row(a.tr("Hạn giải quyết", "Resolution due"), t.ResolutionDue.Local().Format(layout))
 	tw.Flush()
-	fmt.Fprintf(w, "\n%s\n%s\n", a.tr("Câu hỏi:", "Question:"), t.Text)
+	text := t.Text
+	if !t.Anonymised.IsZero() {
+		text = a.tr("(đã xoá)", "(erased)")
+	}
+	fmt.Fprintf(w, "\n%s\n%s\n", a.tr("Câu hỏi:", "Question:"), text)
 	if len(t.Hits) > 0 {
 		fmt.Fprintf(w, "\n%s\n", a.tr("Kết quả tri thức đã hiển thị:", "Knowledge hits shown:"))
 		for _, h := range t.Hits {
@@ -308,13 +322,30 @@ func writeTicket(a *app, w io.Writer, t *tickets.Ticket, evs []tickets.Event) {
 			fmt.Fprintf(w, "  %s %s\n", f.At.Local().Format(layout), f.Reason)
 		}
 	}
+	var views []tickets.Event
 	fmt.Fprintf(w, "\n%s\n", a.tr("Lịch sử:", "History:"))
 	for _, e := range evs {
+		if e.Kind == tickets.EventViewed {
+			views = append(views, e)
+			continue
+		}
 		change := e.Kind
 		if e.From != "" || e.To != "" {
 			change += fmt.Sprintf(" %s→%s", e.From, e.To)
 		}
-		fmt.Fprintf(w, "  %d %s %s %s %s\n", e.Seq, e.At.Local().Format(layout), e.Actor.ID, change, e.Note)
+		who := dash(e.Actor.ID)
+		if e.Erased && e.Actor.ID == "" {
+			who = a.tr("(đã xoá)", "(erased)") // an officer's id, sealed under the deleted key
+		}
+		fmt.Fprintf(w, "  %d %s %s %s %s\n", e.Seq, e.At.Local().Format(layout), who, change, e.Note)
+	}
+	// Who saw the officer's personal data, and through what.
+	fmt.Fprintf(w, "\n%s\n", a.tr("Lượt xem dữ liệu cá nhân:", "Views of the personal data:"))
+	if len(views) == 0 {
+		fmt.Fprintf(w, "  -\n")
+	}
+	for _, e := range views {
+		fmt.Fprintf(w, "  %s %s %s\n", e.At.Local().Format(layout), dash(e.Actor.ID), e.Note)
 	}
 }
 

@@ -39,6 +39,9 @@ type wiring struct {
 
 	broadcasts *bot.Broadcaster // announcements (broadcast.go)
 
+	register *bot.ErasureRegister // erasures, beside the database (privacy_cmd.go)
+	eraser   *bot.Eraser          // erasure requests and retention
+
 	channels []*channelHealth // the configured channels' receivers (status_health.go)
 	kbState  kbReloads        // when the index was last loaded (admin_kb.go)
 }
@@ -156,6 +159,12 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	if botUsername != nil {
 		username = botUsername()
 	}
+	if w.register, err = bot.OpenErasureRegister(privacyDir(cfg)); err != nil {
+		return nil, err
+	}
+	if w.eraser, err = newEraser(w.db, w.store, w.outbox, w.register, cfg, log, a.now); err != nil {
+		return nil, err
+	}
 	// The reminders come before the router: /han, /theodoi, /bothoi and
 	// /support deadlines read the calendar and the follows through them.
 	if err := w.newReminders(cal); err != nil {
@@ -168,6 +177,8 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 		BotUsername: username,
 		Staff:       staffOptions(cfg, w.rota),
 		Deadlines:   w.reminders,
+		Retention:   routerRetention(cfg.Retention),
+		Eraser:      w.eraser,
 	})
 	if err != nil {
 		return nil, err
@@ -194,6 +205,7 @@ func (w *wiring) addCore(g *runGroup) {
 	g.add("outbox", w.outbox.Run)
 	g.add("broadcasts", w.broadcasts.Run)
 	g.add("schedules", w.engine.Run)
+	g.add("privacy", w.eraser.Run)
 }
 
 // addAdmin adds the admin socket (admin.go) to g. Without it the bot still
