@@ -39,10 +39,11 @@ const retentionMonth = 2629746 * time.Second
 const DefaultRetention = 24 * retentionMonth
 
 // bookkeepingKept is the longest the bot keeps the bookkeeping of a
-// conversation (answered questions, message links, failed entries, the
-// outbox's refs and dead letters), as the notice says.
-var bookkeepingKept = max(QuestionRetention, LinkRetention, FailedRetention,
-	outbox.RefRetention, outbox.DeadLetterRetention)
+// conversation (answered questions, message links, failed and rejected
+// entries, the outbox's refs and dead letters, announcement copies; see
+// retention.go), as the notice says.
+var bookkeepingKept = max(QuestionRetention, LinkRetention, FailedRetention, RejectedRetention,
+	outbox.RefRetention, outbox.DeadLetterRetention, AnnouncementRetention)
 
 // Button data of the privacy flows.
 const (

@@ -236,7 +236,9 @@ func TestGroupTicketNeedsTheSendersConsent(t *testing.T) {
 	mustContain(t, r.Text, "cần bạn đồng ý trước")
 	wantConsentButtons(t, r.Reply, "Đồng ý", "Không đồng ý")
 	// Whoever presses Agree agrees for themselves.
-	h.say(func() bot.Message { p := groupMsg(h, pdUser, ""); p.CallbackData, p.CallbackID = "pd:yes", "cb-g"; return p }(), 2)
+	press := groupMsg(h, pdUser, "")
+	press.CallbackData, press.CallbackID = "pd:yes", "cb-group"
+	h.say(press, 2)
 	id := ticketIDIn(t, h.one(groupMsg(h, pdUser, "/ticket@OurBot cần hỗ trợ")).Text)
 	if tk := h.ticket(id); tk.UserID != pdUser {
 		t.Errorf("the group's ticket belongs to %q", tk.UserID)

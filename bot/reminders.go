@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -21,9 +22,19 @@ import (
 type OfficerDirectory struct{}
 
 var (
-	_ schedules.Directory = OfficerDirectory{}
-	_ schedules.Metrics   = (*Metrics)(nil)
+	_ schedules.Directory     = OfficerDirectory{}
+	_ schedules.OfficerLookup = OfficerDirectory{}
+	_ schedules.Metrics       = (*Metrics)(nil)
 )
+
+// Known reports whether officer key ("telegram:12345") still has a record:
+// a reminder round lists its recipients once and serves them over several
+// transactions, and must skip an officer erased in between.
+func (OfficerDirectory) Known(tx *bolt.Tx, key string) bool {
+	ch, user, ok := strings.Cut(key, ":")
+	b := tx.Bucket(bucketOfficers)
+	return ok && b != nil && b.Get(officerKey(Channel(ch), user)) != nil
+}
 
 // EachOfficer calls fn for every officer record, reading through tx.
 func (OfficerDirectory) EachOfficer(tx *bolt.Tx, fn func(schedules.Officer) error) error {

@@ -45,6 +45,10 @@
 // the bot's database. Values read from bbolt are valid only inside their
 // transaction; the package copies what it keeps. Fired records and done
 // fan-outs are small and are kept (about 100 bytes per reminder sent).
+// Officers appear in them only by their key, "channel:userID"
+// (Officer.Key); ForgetOfficer (forget.go) removes one officer's key from
+// all of them when their data is erased, keeping their unit's
+// confirmations.
 //
 // # Caveats
 //

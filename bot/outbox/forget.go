@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -27,11 +28,14 @@ type Forget struct {
 // f names, and returns how many stored entries it deleted:
 //
 //   - every queued item addressed to (f.Channel, f.ChatID), whatever its
-//     kind or thread, every item shown only to f.UserID, and every item
-//     f.Match matches; with them, the items that can no longer be sent
-//     without them: older pending updates of a forgotten update's ref
-//     (they would have been superseded by it), and the updates and thread
-//     replies waiting for the message of a forgotten item's ref;
+//     kind, thread or lane, every item shown only to f.UserID, and every
+//     item f.Match matches (Match is asked about every item but bulk ones:
+//     announcements and reminder rounds belong to no ticket, and those
+//     addressed to the chat go with it); with them, the items that can no
+//     longer be sent without them: older pending updates of a forgotten
+//     update's ref (they would have been superseded by it), and the
+//     updates and thread replies waiting for the message of a forgotten
+//     item's ref;
 //   - the dead letters addressed there or matched;
 //   - the refs recorded in that chat (bot_outbox_refs);
 //   - the limit log's entries of that chat and of that user
@@ -117,6 +121,47 @@ func (f Forget) forgets(r Reply) bool {
 	return f.addressed(r) || (f.Match != nil && f.Match(r))
 }
 
+// A scan of the stored items decodes only those Forget may delete: the
+// JSON of one addressed to the chat holds `"chat_id":"<chat>"` (or the
+// user's `"user_id"`), and Match is not asked about bulk replies. Such a
+// pattern found in the raw bytes is a key, never a string's content, where
+// every quote is escaped. An erasure thus costs little during a broadcast
+// of thousands.
+var bulkPattern = []byte(`"bulk":true`)
+
+// jsonField returns the pattern `"name":<value as JSON>`.
+func jsonField(name, value string) []byte {
+	v, _ := json.Marshal(value) // a string always marshals
+	return append([]byte(`"`+name+`":`), v...)
+}
+
+// scanFilter tells which stored items (queued, or dead letters, which
+// hold their Reply) may be forgotten, without decoding them.
+type scanFilter struct {
+	needles [][]byte
+	match   bool
+}
+
+func newScanFilter(f Forget) scanFilter {
+	sf := scanFilter{match: f.Match != nil}
+	if f.Channel != "" && f.ChatID != "" {
+		sf.needles = append(sf.needles, jsonField("chat_id", f.ChatID))
+	}
+	if f.Channel != "" && f.UserID != "" {
+		sf.needles = append(sf.needles, jsonField("user_id", f.UserID))
+	}
+	return sf
+}
+
+func (sf scanFilter) may(v []byte) bool {
+	for _, n := range sf.needles {
+		if bytes.Contains(v, n) {
+			return true
+		}
+	}
+	return sf.match && !bytes.Contains(v, bulkPattern)
+}
+
 // forgotten is a queued item Forget deleted.
 type forgotten struct {
 	seq uint64
@@ -137,29 +182,29 @@ func forgetQueued(tx *bolt.Tx, f Forget) ([]forgotten, error) {
 	if b == nil {
 		return nil, nil
 	}
-	var all []queuedItem
-	del := map[uint64]bool{}
+	sf := newScanFilter(f)
+	del := map[uint64]queuedItem{}
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !sf.may(v) {
+			continue
+		}
 		var it outItem
 		if json.Unmarshal(v, &it) != nil {
 			continue // unreadable: left for an operator, never delivered
 		}
-		q := queuedItem{key: bytes.Clone(k), seq: seqOf(k), r: it.Reply}
-		all = append(all, q)
-		if f.forgets(q.r) {
-			del[q.seq] = true
+		if f.forgets(it.Reply) {
+			del[seqOf(k)] = queuedItem{key: bytes.Clone(k), seq: seqOf(k), r: it.Reply}
 		}
 	}
 	if len(del) == 0 {
 		return nil, nil
 	}
-	cascade(tx, all, del)
+	if err := cascade(tx, b, del); err != nil {
+		return nil, err
+	}
 	out := make([]forgotten, 0, len(del))
-	for _, q := range all {
-		if !del[q.seq] {
-			continue
-		}
+	for _, q := range del {
 		if err := b.Delete(q.key); err != nil {
 			return nil, err
 		}
@@ -172,15 +217,38 @@ func forgetQueued(tx *bolt.Tx, f Forget) ([]forgotten, error) {
 // an older pending update of the ref of a forgotten update (coalescing
 // would have sent the forgotten one in its place), and the updates and
 // thread replies waiting for a forgotten message whose ref was never
-// recorded (they would wait RefWaitLimit for it, then fail). all is in
-// sequence order.
-func cascade(tx *bolt.Tx, all []queuedItem, del map[uint64]bool) {
+// recorded (they would wait RefWaitLimit for it, then fail). Both are in
+// the chat of a forgotten item with a Ref, so only those chats are read.
+func cascade(tx *bolt.Tx, b *bolt.Bucket, del map[uint64]queuedItem) error {
+	var needles [][]byte
+	seen := map[string]bool{}
+	for _, q := range del {
+		if q.r.Ref != "" && !seen[q.r.ChatID] {
+			seen[q.r.ChatID] = true
+			needles = append(needles, jsonField("chat_id", q.r.ChatID))
+		}
+	}
+	if len(needles) == 0 {
+		return nil
+	}
+	var cands []queuedItem // the other items of those chats, in sequence order
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if _, ok := del[seqOf(k)]; ok || !slices.ContainsFunc(needles, func(n []byte) bool { return bytes.Contains(v, n) }) {
+			continue
+		}
+		var it outItem
+		if json.Unmarshal(v, &it) != nil {
+			continue
+		}
+		cands = append(cands, queuedItem{key: bytes.Clone(k), seq: seqOf(k), r: it.Reply})
+	}
 	for changed := true; changed; {
 		changed = false
 		newest := map[string]uint64{} // ref key of a forgotten update → its highest sequence
 		orphans := map[string]bool{}  // ref key of a forgotten message not yet sent
-		for _, q := range all {
-			if !del[q.seq] || q.r.Ref == "" {
+		for _, q := range del {
+			if q.r.Ref == "" {
 				continue
 			}
 			k := string(refKey(q.r.Channel, q.r.ChatID, q.r.Ref))
@@ -190,8 +258,8 @@ func cascade(tx *bolt.Tx, all []queuedItem, del map[uint64]bool) {
 				orphans[k] = true
 			}
 		}
-		for _, q := range all {
-			if del[q.seq] {
+		for _, q := range cands {
+			if _, ok := del[q.seq]; ok {
 				continue
 			}
 			r := q.r
@@ -204,10 +272,11 @@ func cascade(tx *bolt.Tx, all []queuedItem, del map[uint64]bool) {
 				gone = true
 			}
 			if gone {
-				del[q.seq], changed = true, true
+				del[q.seq], changed = q, true
 			}
 		}
 	}
+	return nil
 }
 
 // forgetDead deletes the dead letters f names and returns how many.
@@ -216,9 +285,13 @@ func forgetDead(tx *bolt.Tx, f Forget) (int, error) {
 	if b == nil {
 		return 0, nil
 	}
+	sf := newScanFilter(f)
 	var doomed [][]byte
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if !sf.may(v) {
+			continue
+		}
 		var d DeadLetter
 		if json.Unmarshal(v, &d) != nil {
 			continue // unreadable: kept, as Prune keeps it

@@ -153,7 +153,9 @@ func TestOutboxForgetDeletesEverythingOfTheChat(t *testing.T) {
 	card2Upd.Kind, card2Upd.Ref = outbox.KindUpdate, "triage:HT-2"
 	card2Relay := sl("relay under HT-2: secret")
 	card2Relay.ThreadRef = "triage:HT-2"
-	if err := o.Enqueue(tg(fgChat, "secret words pending"), thread, update, eph, tg("888", "other pending"),
+	reminder := tg(fgChat, "reminder: report due (secret)")
+	reminder.Bulk = true
+	if err := o.Enqueue(tg(fgChat, "secret words pending"), thread, update, eph, reminder, tg("888", "other pending"),
 		cardUpd, relay, card2, card2Upd, card2Relay); err != nil {
 		t.Fatal(err)
 	}
@@ -174,11 +176,11 @@ func TestOutboxForgetDeletesEverythingOfTheChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 8 pending (4 of the chat, the relay, HT-2's card and, with it, its
+	// 9 pending (5 of the chat, the relay, HT-2's card and, with it, its
 	// update and thread reply), 2 dead letters (the chat's and the
 	// relay's), 1 ref and 1 limit entry of the chat.
-	if n != 12 {
-		t.Errorf("Forget deleted %d entries, want 12", n)
+	if n != 13 {
+		t.Errorf("Forget deleted %d entries, want 13", n)
 	}
 	if got := fgFind(t, db, fgChat); len(got) != 1 || !strings.HasPrefix(got[0], "bot_outbox: ") {
 		t.Errorf("after Forget the chat is in %q, want only the queued confirmation", got)

@@ -91,6 +91,9 @@ func TestBinaryKillsKeepTelegramLimits(t *testing.T) {
 
 	const officers, each = 50, 4
 	want := map[string]int64{} // /ticket update_id → chat
+	for i := range officers {
+		pushConsent(fake, int64(91001+i))
+	}
 	for r := range each {
 		for i := range officers {
 			chat := int64(91001 + i)
@@ -99,11 +102,13 @@ func TestBinaryKillsKeepTelegramLimits(t *testing.T) {
 		}
 	}
 	total := officers * each
-	answered := func() bool { // every chat got each distinct reply (a resent one counts once)
+	answered := func() bool { // every chat got each distinct ticket reply (a resent one counts once)
 		for i := range officers {
 			texts := map[string]bool{}
 			for _, s := range fake.SentTo(int64(91001 + i)) {
-				texts[s.Text] = true
+				if ticketIDRe.MatchString(s.Text) {
+					texts[s.Text] = true
+				}
 			}
 			if len(texts) < each {
 				return false
@@ -113,7 +118,7 @@ func TestBinaryKillsKeepTelegramLimits(t *testing.T) {
 	}
 
 	inFlight := 0
-	for k, at := range []int{total * 3 / 10, total * 65 / 100} {
+	for k, at := range []int{officers*consentReplies + total*3/10, officers*consentReplies + total*65/100} {
 		p := start(t, env, "serve")
 		waitFake(t, fake, fmt.Sprintf("%d replies before kill %d", at, k+1), func() bool { return len(fake.Sent()) >= at })
 		killed := time.Now()

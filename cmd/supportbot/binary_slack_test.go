@@ -111,6 +111,7 @@ func TestBinaryStaffWorkTicketsOnSlack(t *testing.T) {
 
 	// An officer opens a ticket whose text tries Slack's mentions and
 	// formatting.
+	pushConsent(tg, officer)
 	tg.PushText(officer, officer, "/ticket Xã Tân Phú cần hướng dẫn khai báo X-quang <!channel> <@U0STAFF> *gấp*")
 	waitSlack(t, sl, "the triage card", func() bool { return len(postsIn(sl, "")) >= 1 })
 	card := postsIn(sl, "")[0]

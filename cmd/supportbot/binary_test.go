@@ -195,9 +195,24 @@ func httpGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// pushConsent queues, for each chat, what an officer does before the bot
+// keeps anything of theirs, tickets included (bot/privacy_notice.go):
+// "Agree" under the privacy notice, then /huy to leave the registration
+// that starts. Each chat gets consentReplies messages for them.
+func pushConsent(fake *faketg.Server, chats ...int64) {
+	for _, c := range chats {
+		fake.PushCallback(c, c, 0, "pd:yes")
+		fake.PushText(c, c, "/huy")
+	}
+}
+
+// consentReplies is what pushConsent's updates get in each chat: the
+// registration's first question, and /huy's answer.
+const consentReplies = 2
+
 // burst is what the test pushed: updates per chat and the /ticket ones.
 type burst struct {
-	perChat map[int64]int   // updates pushed to each chat
+	perChat map[int64]int   // replies each chat is owed: one per update pushed, and consentReplies
 	ticket  map[int64]int64 // /ticket update_id → chat
 }
 
@@ -257,10 +272,16 @@ func TestBinaryKillMidBurstLosesNothing(t *testing.T) {
 	if code, body := httpGet(t, "http://"+p1.addr+"/readyz"); code != 200 {
 		t.Errorf("/readyz while polling = %d %q", code, body)
 	}
+	pushConsent(fake, chats...)
+	for _, c := range chats {
+		b.perChat[c] = consentReplies
+	}
+	waitFake(t, fake, "the notice agreed to", func() bool { return b.answeredAll(fake) })
+	consented := len(fake.Sent())
 	for r := range rounds / 2 {
 		b.push(fake, chats, r)
 	}
-	waitFake(t, fake, "the first replies", func() bool { return len(fake.Sent()) >= nChats/2 })
+	waitFake(t, fake, "the first replies", func() bool { return len(fake.Sent()) >= consented+nChats/2 })
 	if err := p1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -410,8 +431,9 @@ func TestBinarySecondProcess(t *testing.T) {
 	env := envWith(botEnv(fake, dataDir), "SUPPORTBOT_LANG", "en")
 	p1 := start(t, env, "serve")
 	waitFake(t, fake, "the first getUpdates", func() bool { return len(fake.Calls("getUpdates")) > 0 })
+	pushConsent(fake, 501)
 	upd := fake.PushText(501, 501, "/ticket cần hỗ trợ gấp")
-	waitFake(t, fake, "the ticket reply", func() bool { return len(fake.SentTo(501)) > 0 })
+	waitFake(t, fake, "the ticket reply", func() bool { return len(fake.SentTo(501)) > consentReplies })
 
 	// A second bot, or a restore, on the same data directory: refused at
 	// once with a clear message, not a hang.
@@ -473,10 +495,20 @@ func TestBinaryWebhookMode(t *testing.T) {
 	if len(fake.Calls("getUpdates")) > 0 {
 		t.Error("webhook mode polls getUpdates")
 	}
-	update := `{"update_id": 424242, "message": {"message_id": 7, "date": 1767225600,
-		"chat": {"id": 8801, "type": "private"}, "from": {"id": 8801, "is_bot": false, "first_name": "Lan", "language_code": "vi"},
-		"text": "/ticket Xin hướng dẫn khai báo"}}`
-	post := func(secretHeader string) int {
+	const from = `"from": {"id": 8801, "is_bot": false, "first_name": "Lan", "language_code": "vi"}`
+	const chat = `"chat": {"id": 8801, "type": "private"}`
+	text := func(id int, s string) string {
+		return fmt.Sprintf(`{"update_id": %d, "message": {"message_id": %d, "date": 1767225600, %s, %s, "text": %q}}`, id, id, chat, from, s)
+	}
+	// The officer agrees to the privacy notice (and leaves the registration
+	// it starts) before the ticket: the bot keeps nothing of theirs before.
+	consent := []string{
+		`{"update_id": 424240, "callback_query": {"id": "cb-1", ` + from + `, "chat_instance": "-8801", "data": "pd:yes",
+			"message": {"message_id": 1, "date": 1767225600, ` + chat + `}}}`,
+		text(424241, "/huy"),
+	}
+	update := text(424242, "/ticket Xin hướng dẫn khai báo")
+	postUpdate := func(update, secretHeader string) int {
 		req, _ := http.NewRequest("POST", "http://"+p.addr+"/telegram/webhook", strings.NewReader(update))
 		req.Header.Set("Content-Type", "application/json")
 		if secretHeader != "" {
@@ -489,6 +521,13 @@ func TestBinaryWebhookMode(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
+	post := func(secretHeader string) int { return postUpdate(update, secretHeader) }
+	for _, u := range consent {
+		if code := postUpdate(u, secret); code != 200 {
+			t.Fatalf("webhook with the secret = %d", code)
+		}
+	}
+	waitFake(t, fake, "the notice agreed to", func() bool { return len(fake.SentTo(8801)) >= consentReplies })
 	if code := post("wrong"); code == 200 {
 		t.Error("webhook accepted a wrong secret")
 	}
@@ -500,9 +539,9 @@ func TestBinaryWebhookMode(t *testing.T) {
 	if code := post(secret); code != 200 {
 		t.Fatalf("redelivered webhook = %d", code)
 	}
-	waitFake(t, fake, "the ticket reply", func() bool { return len(fake.SentTo(8801)) > 0 })
-	if !ticketIDRe.MatchString(fake.SentTo(8801)[0].Text) {
-		t.Errorf("reply without a ticket number: %q", fake.SentTo(8801)[0].Text)
+	waitFake(t, fake, "the ticket reply", func() bool { return len(fake.SentTo(8801)) > consentReplies })
+	if r := fake.SentTo(8801)[consentReplies]; !ticketIDRe.MatchString(r.Text) {
+		t.Errorf("reply without a ticket number: %q", r.Text)
 	}
 	if code, body := httpGet(t, "http://"+p.addr+"/readyz"); code != 200 {
 		t.Errorf("/readyz = %d %s", code, body)

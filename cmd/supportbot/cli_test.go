@@ -343,10 +343,15 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 }
 
+// consoleConsent is what a console user types before the bot keeps
+// anything of theirs (bot/privacy_notice.go): /start, 1 for "Agree" under
+// the privacy notice, /huy to leave the registration that starts.
+const consoleConsent = "/start\n1\n/huy\n"
+
 func TestConsolePipedQuestions(t *testing.T) {
 	dataDir := t.TempDir()
 	env := fakeEnv{"SUPPORTBOT_DATA_DIR": dataDir}
-	code, out, errOut := runCLI(t, env, "/ticket Máy X-quang cần khai báo ở đâu?\n", "console")
+	code, out, errOut := runCLI(t, env, consoleConsent+"/ticket Máy X-quang cần khai báo ở đâu?\n", "console")
 	if code != exitOK {
 		t.Fatalf("console: exit %d %s", code, errOut)
 	}

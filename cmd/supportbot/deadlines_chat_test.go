@@ -9,7 +9,7 @@ import (
 // in the console, on the embedded calendar.
 func TestConsoleDeadlineCommands(t *testing.T) {
 	env := fakeEnv{"SUPPORTBOT_DATA_DIR": t.TempDir()}
-	code, out, errOut := runCLI(t, env, "/han\n/theodoi nd09-periodic\n/han\n/bothoi nope\n", "console")
+	code, out, errOut := runCLI(t, env, consoleConsent+"/han\n/theodoi nd09-periodic\n/han\n/bothoi nope\n", "console")
 	if code != exitOK {
 		t.Fatalf("console: exit %d %s", code, errOut)
 	}

@@ -26,7 +26,8 @@ import (
 // of erasures. The register lives in the data directory's privacyDirName
 // folder, outside the database file: backups copy only the database and
 // restore replaces only the database, so the register survives both, and
-// restore re-applies it to the restored file.
+// restore re-applies it to the backup before putting it in place
+// (restoreErased, backup.go).
 
 // privacyDirName is the data directory's folder of the erasure register.
 const privacyDirName = "privacy"

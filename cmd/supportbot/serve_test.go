@@ -37,13 +37,14 @@ func TestServeInProcess(t *testing.T) {
 	}
 
 	chats := []int64{101, 102, 103, 104, 105}
+	pushConsent(fake, chats...)
 	for _, c := range chats {
 		fake.PushText(c, c, "/ticket cần hỗ trợ")
 		fake.PushText(c, c, "Nghị định 133/2025/NĐ-CP quy định gì?")
 	}
 	waitFake(t, fake, "two replies per chat", func() bool {
 		for _, c := range chats {
-			if len(fake.SentTo(c)) < 2 {
+			if len(fake.SentTo(c)) < consentReplies+2 {
 				return false
 			}
 		}
