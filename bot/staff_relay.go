@@ -84,8 +84,8 @@ func (t *turn) relayToOfficer(tk *tickets.Ticket, text string, fs []File) {
 // post to say its content was erased: the question under questionRef, each
 // later message under saidRef with its index in the ticket's conversation.
 // Posts made before these refs existed carry none and cannot be found;
-// refs, like every outbox ref, are kept outbox.RefRetention after their
-// last use.
+// these refs, with the triage card's, are kept while the ticket holds
+// personal data (KeepTicketRefs), not only outbox.RefRetention.
 const saidRefPrefix = "said:"
 
 // questionRef is the Ref of the thread post carrying ticket id's question.

@@ -14,7 +14,10 @@ import (
 //	1: meta/schema_version, the state, assignee, reporter, province, topic
 //	   and source index buckets.
 //	2: the similar-ticket index (ticket_terms, ticket_doclen).
-const SchemaVersion = 2
+//	3: per-ticket keys (ticket_keys) sealing officers' data in events, and
+//	   anonymised records (codec v3), which a version-2 program would
+//	   report as corrupt: it must refuse the file instead.
+const SchemaVersion = 3
 
 var (
 	bucketMeta       = []byte("meta")
@@ -25,6 +28,14 @@ var (
 var migrations = []func(*bolt.Tx) error{
 	0: rebuildIndexes,
 	1: rebuildTerms,
+	2: createKeys,
+}
+
+// createKeys adds the bucket of per-ticket keys; tickets made before it get
+// their key at their next change.
+func createKeys(tx *bolt.Tx) error {
+	_, err := tx.CreateBucketIfNotExists(bucketKeys)
+	return err
 }
 
 // Schema returns the schema version stored in db (0 when none is stored).

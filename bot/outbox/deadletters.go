@@ -65,18 +65,26 @@ func (o *Outbox) Prune(now time.Time) (int, error) {
 	total := 0
 	for _, p := range []struct {
 		bucket []byte
-		old    func(v []byte) bool
+		old    func(tx *bolt.Tx, k, v []byte) bool
 		dead   bool
 	}{
-		{outboxDead, func(v []byte) bool {
+		{outboxDead, func(_ *bolt.Tx, _, v []byte) bool {
 			var d DeadLetter
 			return json.Unmarshal(v, &d) == nil && d.Failed.Before(deadBefore)
 		}, true},
-		{outboxRefs, func(v []byte) bool {
+		{outboxRefs, func(tx *bolt.Tx, k, v []byte) bool {
 			rv, ok := parseRef(v)
-			return ok && rv.at.Before(refsBefore)
+			if !ok || !rv.at.Before(refsBefore) {
+				return false
+			}
+			if o.keepRef != nil {
+				if ch, chat, ref, ok := splitRefKey(k); ok && o.keepRef(tx, ch, chat, ref) {
+					return false
+				}
+			}
+			return true
 		}, false},
-		{outboxLimits, func(v []byte) bool {
+		{outboxLimits, func(_ *bolt.Tx, _, v []byte) bool {
 			ts := decodeTimes(v) // nil for the run marker: kept
 			return len(ts) > 0 && ts[len(ts)-1].Before(limitsBefore)
 		}, false},
@@ -104,7 +112,7 @@ func (o *Outbox) Prune(now time.Time) (int, error) {
 // bucket found after the key after (from the start when nil). It returns
 // how many it deleted and the key to resume after, nil when it reached
 // the end.
-func (o *Outbox) pruneBatch(bucket, after []byte, old func([]byte) bool) (int, []byte, error) {
+func (o *Outbox) pruneBatch(bucket, after []byte, old func(tx *bolt.Tx, k, v []byte) bool) (int, []byte, error) {
 	var n int
 	var last []byte
 	err := o.db.Update(func(tx *bolt.Tx) error {
@@ -127,7 +135,7 @@ func (o *Outbox) pruneBatch(bucket, after []byte, old func([]byte) bool) (int, [
 				last = del[len(del)-1] // resume after it: k is not looked at yet
 				break
 			}
-			if old(v) {
+			if old(tx, k, v) {
 				del = append(del, append([]byte(nil), k...))
 			}
 		}

@@ -24,6 +24,7 @@ type Outbox struct {
 	log       *slog.Logger
 	onSent    func(tx *bolt.Tx, r Reply, sentID string) error
 	onFailed  func(tx *bolt.Tx, r Reply, err error) error
+	keepRef   func(tx *bolt.Tx, ch Channel, chat, ref string) bool
 	workers   int
 	timeout   time.Duration
 	maxLoaded int
@@ -129,6 +130,13 @@ type Options struct {
 	// error (tickets.GroupCommit states it). Nil: the outbox groups its own
 	// records with a tickets.GroupCommit over its database.
 	Batch func(fn func(tx *bolt.Tx) error) error
+
+	// KeepRef, when set, is asked by Prune about each ref older than
+	// RefRetention, inside Prune's transaction; true keeps it. The core
+	// keeps the refs of a ticket's triage card and thread posts while the
+	// ticket still holds personal data, so that an erasure years later
+	// can still edit those posts.
+	KeepRef func(tx *bolt.Tx, ch Channel, chat, ref string) bool
 }
 
 // Defaults of Options, and how long the outbox keeps what it keeps.
@@ -196,6 +204,7 @@ func New(db *bolt.DB, opts Options) (*Outbox, error) {
 		log:        opts.Logger,
 		onSent:     opts.OnSent,
 		onFailed:   opts.OnFailed,
+		keepRef:    opts.KeepRef,
 		workers:    opts.Workers,
 		timeout:    opts.SendTimeout,
 		maxLoaded:  opts.MaxLoaded,

@@ -3,6 +3,7 @@ package outbox
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,6 +20,15 @@ type refValue struct {
 	at   time.Time
 	dead bool
 	id   string
+}
+
+// splitRefKey parses a refKey.
+func splitRefKey(k []byte) (ch Channel, chat, ref string, ok bool) {
+	parts := strings.SplitN(string(k), "\x00", 3)
+	if len(parts) != 3 {
+		return "", "", "", false
+	}
+	return Channel(parts[0]), parts[1], parts[2], true
 }
 
 // refKey is the key of a ref: channel, chat and ref joined by NULs.

@@ -48,9 +48,11 @@ func BenchmarkBroadcast2000(b *testing.B) {
 }
 
 const (
-	bcOfficers  = 2000
-	bcFirstChat = 500000
-	bcGuard     = 4 * time.Minute
+	bcOfficers   = 2000
+	bcFirstChat  = 500000
+	bcAskers     = 5 // officers asking questions meanwhile
+	bcFirstAsker = 900000
+	bcGuard      = 4 * time.Minute
 )
 
 // bcRig is one bot process on a fresh data directory with 2,000 officers.
@@ -65,6 +67,9 @@ func newBCRig(b *testing.B) *bcRig {
 	r := &bcRig{fake: faketg.New(faketg.Options{EnforceLimits: true}), dataDir: b.TempDir()}
 	b.Cleanup(r.fake.Close)
 	seedOfficers(b, r.dataDir, bcFirstChat, bcOfficers)
+	// The askers agreed to the privacy notice, as officers who ask have:
+	// their unanswered questions open tickets, as before the notice.
+	seedConsent(b, r.dataDir, chatRange(bcFirstAsker, bcAskers))
 	r.env = append(botEnv(r.fake, r.dataDir), "SUPPORTBOT_LOG_LEVEL=warn")
 	return r
 }
@@ -129,8 +134,8 @@ var bcQuestions = []string{
 
 func startAskers(b *testing.B, fake *faketg.Server, every time.Duration) *askers {
 	a := &askers{stop: make(chan struct{})}
-	for i := range 5 {
-		chat := int64(900000 + i)
+	for i := range bcAskers {
+		chat := int64(bcFirstAsker + i)
 		a.wg.Add(1)
 		go func() {
 			defer a.wg.Done()

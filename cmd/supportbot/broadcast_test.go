@@ -5,16 +5,21 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/mostvn/supportbot/bot"
 	"github.com/mostvn/supportbot/bot/telegram/faketg"
 	"github.com/mostvn/supportbot/tickets"
 )
 
-// seedOfficers stores n officer records in dataDir's database as /start
-// and registration leave them: chats first, first+1, …; every other one of
-// Lào Cai, the rest of Hà Nội.
+// seedOfficers stores n officer records in dataDir's database as agreeing
+// to the privacy notice and registering leave them: chats first, first+1,
+// …; every other one of Lào Cai, the rest of Hà Nội. An announcement goes
+// to every stored record, agreed or not; the agreement is there because
+// every record the bot makes now has one (a record without it would be
+// shown the notice, unasked, with its officer's next private message).
 func seedOfficers(t testing.TB, dataDir string, first int64, n int) {
 	t.Helper()
 	db, err := tickets.OpenDB(dataDir)
@@ -22,6 +27,7 @@ func seedOfficers(t testing.TB, dataDir string, first int64, n int) {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	registered := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
 	err = db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte("bot_officers"))
 		if err != nil {
@@ -34,8 +40,11 @@ func seedOfficers(t testing.TB, dataDir string, first int64, n int) {
 				prov = "Lào Cai"
 			}
 			v, _ := json.Marshal(map[string]any{"channel": "telegram", "user_id": id, "name": "Cán bộ " + id,
-				"province": prov, "commune": "Xã A", "role": "commune", "registered": "2026-01-05T08:00:00Z"})
+				"province": prov, "commune": "Xã A", "role": "commune", "registered": registered})
 			if err := b.Put([]byte("telegram\x00"+id), v); err != nil {
+				return err
+			}
+			if err := bot.RecordConsent(tx, bot.Telegram, id, registered); err != nil {
 				return err
 			}
 		}

@@ -169,7 +169,12 @@ func TestSoak(t *testing.T) {
 	r.sl.AddUser(claimer)
 	r.sl.SetMembers(triage, staffID, fakeslack.BotUserID)
 	proxy := r.outage.proxy(t, r.tg.URL())
-	r.env = slackEnv(botEnv(r.tg, t.TempDir()), r.sl)
+	dataDir := t.TempDir()
+	// Every officer of the soak agreed to the privacy notice before it
+	// starts: their /ticket and unanswered questions open tickets, and the
+	// load carries no notice.
+	seedConsent(t, dataDir, append(chatRange(soakGroupUser(0), soakGroups), chatRange(soakPrivateChat(0), soakRegistered)...))
+	r.env = slackEnv(botEnv(r.tg, dataDir), r.sl)
 	r.env = envWith(r.env, "SUPPORTBOT_TELEGRAM_API_URL", proxy.URL)
 	r.env = envWith(r.env, "SUPPORTBOT_LANG", "en")
 
@@ -277,12 +282,18 @@ func (r *soakRig) getProc() *proc {
 	return r.proc
 }
 
-// register has soakRegistered officers register in their private chats as
-// province officers, one province each, so that reminders of a
-// province_dost deadline reach them.
+// soakGroupUser is the officer asking in group g; soakPrivateChat the
+// private chat (and user) of the i-th registered officer.
+func soakGroupUser(g int) int64   { return 80001 + int64(g) }
+func soakPrivateChat(i int) int64 { return 90001 + int64(i) }
+
+// register has soakRegistered officers, who agreed to the privacy notice
+// (TestSoak seeds it), register in their private chats as province
+// officers, one province each, so that reminders of a province_dost
+// deadline reach them: /start asks the first question at once.
 func (r *soakRig) register() {
 	t := r.t
-	chat := func(i int) int64 { return 90001 + int64(i) }
+	chat := soakPrivateChat
 	for step, text := range []string{"/start", "", "Xã Soak", "2"} {
 		for i := range soakRegistered {
 			msg := text
@@ -336,7 +347,7 @@ func (r *soakRig) burst() {
 // choosing so that the replies to it can be found.
 func (r *soakRig) push(g int, text string) {
 	chat := -int64(5001 + g)
-	user := int64(80001 + g)
+	user := soakGroupUser(g)
 	ticket := strings.HasPrefix(text, "/ticket")
 	r.mu.Lock()
 	r.nextMsg[chat]++

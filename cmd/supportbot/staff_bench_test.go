@@ -89,10 +89,13 @@ type staffRig struct {
 
 // startStaffRig runs serve on a fresh data directory with Telegram on a
 // faketg that enforces Telegram's limits and Slack on a fakeslack whose
-// triage channel holds the claimer and the bot. It returns once the
+// triage channel holds the claimer and the bot. The first officers
+// officers (officerChat) have agreed to the privacy notice, recorded
+// before the bot starts: their /ticket opens a ticket at once, and the
+// set-up sends no notice through Telegram's limits. It returns once the
 // Socket Mode connection is up and the poller polls; the bot is stopped,
 // and waited for, at the end of the benchmark.
-func startStaffRig(b *testing.B) *staffRig {
+func startStaffRig(b *testing.B, officers int) *staffRig {
 	b.Helper()
 	r := &staffRig{
 		tg:   faketg.New(faketg.Options{EnforceLimits: true}),
@@ -101,8 +104,10 @@ func startStaffRig(b *testing.B) *staffRig {
 	}
 	r.sl.AddUser(claimer)
 	r.sl.SetMembers(triage, staffID, fakeslack.BotUserID)
+	dataDir := b.TempDir()
+	seedConsent(b, dataDir, chatRange(officerChat(0), officers))
 	env := fakeEnv{
-		"SUPPORTBOT_DATA_DIR":             b.TempDir(),
+		"SUPPORTBOT_DATA_DIR":             dataDir,
 		"SUPPORTBOT_TELEGRAM_TOKEN":       r.tg.Token(),
 		"SUPPORTBOT_TELEGRAM_API_URL":     r.tg.URL(),
 		"SUPPORTBOT_SLACK_APP_TOKEN":      fakeslack.AppToken,
@@ -273,7 +278,7 @@ func BenchmarkStaffReplyToTelegram(b *testing.B) {
 	)
 	for range b.N {
 		b.StopTimer()
-		r := startStaffRig(b)
+		r := startStaffRig(b, officers)
 		ids := r.openTickets(b, officers, 0)
 		r.waitSlack(b, "every triage card", benchGuard+2*officers*time.Second, func() bool { return r.haveCards(ids) })
 		cards := r.cards()
@@ -394,7 +399,7 @@ func BenchmarkTriageBurst(b *testing.B) {
 	)
 	for range b.N {
 		b.StopTimer()
-		r := startStaffRig(b)
+		r := startStaffRig(b, officers)
 		injected := map[string]int{}
 		inject := func(method string) {
 			r.sl.FailNext(method, 1, fakeslack.Failure{Status: 429, RetryAfter: 1})

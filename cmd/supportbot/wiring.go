@@ -150,7 +150,8 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 		OnFailed: func(tx *bolt.Tx, r bot.Reply, err error) error {
 			return w.router.OnFailed(tx, r, err)
 		},
-		Batch: bot.StoreBatch(w.store), // one group commit, one fsync, for handling and delivery records
+		Batch:   bot.StoreBatch(w.store), // one group commit, one fsync, for handling and delivery records
+		KeepRef: bot.KeepTicketRefs(w.store),
 	})
 	if err != nil {
 		return nil, err
