@@ -262,6 +262,34 @@ func (r *ErasureRegister) Matches(ch Channel, userID string) bool {
 	return r.hashes[h]
 }
 
+// Erased returns the newest record of ch:userID's erasures, if any. An
+// officer can be erased, come back, and be erased again: what the bot
+// holds of them from before the newest record's At is erased data, what
+// came after is a new relationship.
+func (r *ErasureRegister) Erased(ch Channel, userID string) (ErasureRecord, bool) {
+	h := r.officerHash(ch, userID)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.hashes[h] {
+		return ErasureRecord{}, false
+	}
+	var last ErasureRecord
+	for _, rec := range r.records {
+		if rec.Officer == h && !rec.At.Before(last.At) {
+			last = rec
+		}
+	}
+	last.Tickets = slices.Clone(last.Tickets)
+	return last, true
+}
+
+// Len returns how many erasures the register holds.
+func (r *ErasureRegister) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.records)
+}
+
 // Records returns every erasure, oldest first (in the order recorded).
 // The error is always nil: the file was read when the register opened;
 // the signature leaves room for a register that reads lazily.

@@ -12,6 +12,8 @@ package bot
 //  1. the officer's tickets are listed and the erasure is recorded in the
 //     ErasureRegister first, so that a crash leaves a record (a restored
 //     backup has it re-applied, Reapply) and running it again finishes it;
+//     an officer with no ticket and nothing else stored is refused
+//     (ErrNothingToErase) before anything is recorded;
 //  2. the tickets are anonymised in write transactions of at most
 //     EraserOptions.BatchSize tickets (privacy_erase_tickets.go), so that
 //     the Router gets bbolt's writer between them; each transaction also
@@ -24,10 +26,12 @@ package bot
 //     their place in announcements, the stored request; then queues the
 //     confirmation to the officer, if asked;
 //  4. after the commit, the files the bot kept of theirs are deleted, the
-//     knowledge drafts made of their tickets lose the question, and the free
-//     pages are scrubbed. A confirmation holds the chat id until it is
-//     sent: a follow-up waits for it to leave the outbox, forgets the chat
-//     once more and scrubs again (privacy_erase_followup.go).
+//     knowledge drafts made of their tickets lose the question, the free
+//     pages are scrubbed, and the database notes the register's records
+//     as applied (privacy_erase_meta.go). A confirmation holds the chat
+//     id until it is sent: a follow-up waits for it to leave the outbox,
+//     forgets the chat once more and scrubs again
+//     (privacy_erase_followup.go).
 //
 // Officers ask through RequestErase (stored in the transaction of their
 // confirmation, carried out by Run); operators call Erase.
@@ -105,6 +109,13 @@ type EraseRequest struct {
 // ErrInvalidErase is returned (wrapped) for an EraseRequest without a
 // channel or a user id.
 var ErrInvalidErase = errors.New("bot: invalid erase request")
+
+// ErrNothingToErase is returned (wrapped) by Erase for an officer the bot
+// holds nothing about: no ticket, no record, no entry of any bucket an
+// erasure deletes from. Nothing is recorded in the register then, so that
+// an operator's typo or an old button does not make backups look as if
+// they held erased data.
+var ErrNothingToErase = errors.New("bot: nothing is stored about this officer")
 
 func (r EraseRequest) check() error {
 	if r.Channel == "" || r.UserID == "" {
@@ -187,8 +198,12 @@ func NewEraser(opts EraserOptions) (*Eraser, error) {
 	if e.opts.ConfirmWait == 0 {
 		e.opts.ConfirmWait = DefaultConfirmWait
 	}
+	// The inbox's buckets are not created here: the Inbox indexes its
+	// failed entries when it finds bot_inbox_failed missing, so it must
+	// be the one to create them. The Eraser reads them only if they exist
+	// (a data directory only the command line has used has none).
 	err = e.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketEraseRequests, bucketEraseFollowUps, bucketOfficers, bucketQuestions, bucketLinks, bucketRetention} {
+		for _, b := range [][]byte{bucketEraseRequests, bucketEraseFollowUps, bucketEraseMeta, bucketOfficers, bucketQuestions, bucketLinks, bucketRetention} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return fmt.Errorf("create bucket %s: %w", b, err)
 			}
@@ -209,13 +224,18 @@ type eraseMode struct {
 	confirm bool   // tell the officer (when the request names a chat)
 	scrub   bool   // scrub the free pages after the commit
 	reqKey  []byte // the stored request this carries out, deleted in the final transaction
+	// told is the least number of tickets the confirmation states: a
+	// re-application that carries out a stored request finds the
+	// officer's tickets anonymised already by then.
+	told int
 }
 
 // Erase erases req's officer now: see the file comment for the steps. It
 // returns what it did; an error after the final transaction committed
 // (deleting a file, rewriting a draft, the scrub) comes back with the full
 // report, the data being erased from the database by then. Errors:
-// ErrInvalidErase, the register's, bbolt's, the ticket store's.
+// ErrInvalidErase, ErrNothingToErase (before anything is recorded), the
+// register's, bbolt's, the ticket store's.
 func (e *Eraser) Erase(ctx context.Context, req EraseRequest) (EraseReport, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -236,6 +256,21 @@ func (e *Eraser) erase(ctx context.Context, req EraseRequest, mode eraseMode) (E
 	})
 	if err != nil {
 		return rep, fmt.Errorf("bot: erase: list tickets: %w", err)
+	}
+	var scan *officerScan // read before recording when there is no ticket to go by
+	if len(ids) == 0 {
+		s, err := e.scanOfficer(req)
+		if err != nil {
+			return rep, fmt.Errorf("bot: erase: %w", err)
+		}
+		held, err := e.holdsAnything(req, s)
+		if err != nil {
+			return rep, fmt.Errorf("bot: erase: %w", err)
+		}
+		if !held {
+			return rep, fmt.Errorf("bot: erase: %w", ErrNothingToErase)
+		}
+		scan = &s
 	}
 	if mode.record {
 		if err := e.reg.Record(req.Channel, req.UserID, ids, req.Why, e.now()); err != nil {
@@ -259,11 +294,14 @@ func (e *Eraser) erase(ctx context.Context, req EraseRequest, mode eraseMode) (E
 		}
 		done.add(b)
 	}
-	scan, err := e.scanOfficer(req)
-	if err != nil {
-		return rep, fmt.Errorf("bot: erase: %w", err)
+	if scan == nil {
+		s, err := e.scanOfficer(req)
+		if err != nil {
+			return rep, fmt.Errorf("bot: erase: %w", err)
+		}
+		scan = &s
 	}
-	fin, err := e.finalTx(req, scan, mode, done.tickets, by)
+	fin, err := e.finalTx(req, *scan, mode, done.tickets, by)
 	if err != nil {
 		return rep, fmt.Errorf("bot: erase: %w", err)
 	}
@@ -278,6 +316,10 @@ func (e *Eraser) erase(ctx context.Context, req EraseRequest, mode eraseMode) (E
 		rep.Scrub, err = tickets.ScrubFreePages(ctx, e.db)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("scrub free pages: %w", err))
+		} else if mode.record {
+			// Scrubbed: this erasure is done, the next start need not
+			// re-apply it (privacy_erase_meta.go).
+			errs = append(errs, e.markApplied(e.reg.Len(), true))
 		}
 	}
 	if fin.confirmed {

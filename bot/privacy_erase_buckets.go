@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -36,6 +37,9 @@ import (
 // The big buckets (the inbox's entries, the questions) are read beforehand
 // in read transactions (scanOfficer), so that the write transaction only
 // deletes what was found and checks what arrived since.
+//
+// The inbox's buckets may not exist (a data directory only the command
+// line has used): every read here takes a missing bucket for an empty one.
 
 // officerScan is what scanOfficer found.
 type officerScan struct {
@@ -59,8 +63,13 @@ func (e *Eraser) scanOfficer(req EraseRequest) (officerScan, error) {
 	err := e.db.View(func(tx *bolt.Tx) error {
 		s = officerScan{}
 		in := tx.Bucket(bucketInbox)
-		s.inboxSeq = in.Sequence()
+		if in != nil {
+			s.inboxSeq = in.Sequence()
+		}
 		for _, b := range []*bolt.Bucket{in, tx.Bucket(bucketInboxPoison)} {
+			if b == nil {
+				continue
+			}
 			err := b.ForEach(func(k, v []byte) error {
 				if req.inboxEntry(v) {
 					s.inbox = append(s.inbox, bytes.Clone(k))
@@ -126,7 +135,7 @@ func (e *Eraser) finalTx(req EraseRequest, scan officerScan, mode eraseMode, tot
 		if lang == "" {
 			lang = LangVI
 		}
-		confirm := Reply{Channel: req.Channel, ChatID: req.ChatID, Text: tr(lang, eraseConfirmKey, total+res.tickets), NoTrace: true}
+		confirm := Reply{Channel: req.Channel, ChatID: req.ChatID, Text: tr(lang, eraseConfirmKey, max(total+res.tickets, mode.told)), NoTrace: true}
 		if err := e.out.EnqueueTx(tx, confirm); err != nil {
 			return fmt.Errorf("queue the confirmation: %w", err)
 		}
@@ -142,13 +151,53 @@ func (e *Eraser) finalTx(req EraseRequest, scan officerScan, mode eraseMode, tot
 	return res, nil
 }
 
+// errDryRun rolls back holdsAnything's transaction.
+var errDryRun = errors.New("dry run")
+
+// holdsAnything reports whether the final transaction would delete
+// anything of req's officer, who has no ticket: scan found their inbox
+// entries or questions, or, in a write transaction rolled back, the
+// deletions of the final transaction find something (a record, links,
+// outbox items, follows…). The outbox is asked last: its Forget holds the
+// items it finds back from sending until a commit that never comes (for
+// at most a minute), and those are the items the erasure then deletes.
+func (e *Eraser) holdsAnything(req EraseRequest, scan officerScan) (bool, error) {
+	if len(scan.inbox) > 0 || len(scan.questions) > 0 {
+		return true, nil
+	}
+	held := false
+	err := e.db.Update(func(tx *bolt.Tx) error {
+		held = false
+		n, err := forgetOfficerTx(tx, req, scan, nil)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			if n, err = schedules.ForgetOfficer(tx, req.officerID()); err != nil {
+				return fmt.Errorf("look at the officer's deadlines: %w", err)
+			}
+		}
+		if n == 0 {
+			if n, err = e.out.Forget(tx, outbox.Forget{Channel: req.Channel, ChatID: req.privateChat(), UserID: req.UserID}); err != nil {
+				return fmt.Errorf("look at the outbox: %w", err)
+			}
+		}
+		held = n > 0
+		return errDryRun
+	})
+	if err != nil && !errors.Is(err, errDryRun) {
+		return false, fmt.Errorf("look for the officer's entries: %w", err)
+	}
+	return held, nil
+}
+
 // forgetOfficerTx deletes from the bot's own buckets what they hold about
 // req's officer (see the file comment), and the stored request reqKey. It
 // returns how many entries it deleted.
 func forgetOfficerTx(tx *bolt.Tx, req EraseRequest, scan officerScan, reqKey []byte) (int, error) {
 	n := 0
 	del := func(b *bolt.Bucket, k []byte) error {
-		if b.Get(k) == nil {
+		if b == nil || b.Get(k) == nil {
 			return nil
 		}
 		n++
@@ -165,6 +214,9 @@ func forgetOfficerTx(tx *bolt.Tx, req EraseRequest, scan officerScan, reqKey []b
 	in, pending, failed, poison := tx.Bucket(bucketInbox), tx.Bucket(bucketInboxPending), tx.Bucket(bucketInboxFailed), tx.Bucket(bucketInboxPoison)
 	keys := scan.inbox
 	for _, b := range []*bolt.Bucket{in, poison} {
+		if b == nil {
+			continue
+		}
 		c := b.Cursor()
 		for k, v := c.Seek(seqKey(scan.inboxSeq + 1)); k != nil; k, v = c.Next() {
 			if req.inboxEntry(v) {
@@ -172,10 +224,16 @@ func forgetOfficerTx(tx *bolt.Tx, req EraseRequest, scan officerScan, reqKey []b
 			}
 		}
 	}
+	get := func(b *bolt.Bucket, k []byte) []byte {
+		if b == nil {
+			return nil
+		}
+		return b.Get(k)
+	}
 	for _, k := range keys {
-		v := in.Get(k)
+		v := get(in, k)
 		if v == nil {
-			v = poison.Get(k)
+			v = get(poison, k)
 		}
 		if v == nil || !req.inboxEntry(v) {
 			continue // handled since, or reused: cannot happen, keys are sequences

@@ -21,7 +21,9 @@ import (
 // confirmation is then dropped), forgets the officer's private chat in the
 // outbox once more (whatever was written for it meanwhile), deletes
 // itself in that same transaction and scrubs the free pages: then no byte
-// of the id is left. A confirmation sent to a group (where the request was
+// of the id is left. That transaction also notes a scrub owed, cleared
+// once the scrub is done, so that a stop between the two (a scrub cut
+// short) is made up for by the next pass, Settle, or the next Run. A confirmation sent to a group (where the request was
 // made) is waited for, but the group is not forgotten. A follow-up a
 // stopped process left is finished by the next Run.
 
@@ -116,7 +118,8 @@ func (e *Eraser) Settle(ctx context.Context) error {
 }
 
 // followUps finishes the follow-ups that are due, each in a transaction of
-// its own, scrubs once if any was, and returns how many still wait.
+// its own, scrubs once if any was (or a scrub is owed: one that a stop cut
+// short), and returns how many still wait.
 func (e *Eraser) followUps(ctx context.Context) (left int, err error) {
 	var keys [][]byte
 	err = e.db.View(func(tx *bolt.Tx) error {
@@ -142,12 +145,23 @@ func (e *Eraser) followUps(ctx context.Context) (left int, err error) {
 			done++
 		}
 	}
-	if done > 0 {
+	owed, err := e.scrubOwed()
+	if err != nil {
+		return len(keys) - done, fmt.Errorf("bot: erase follow-up: %w", err)
+	}
+	if done > 0 || owed > 0 {
 		st, err := tickets.ScrubFreePages(ctx, e.db)
 		if err != nil {
 			return len(keys) - done, fmt.Errorf("bot: erase follow-up: scrub free pages: %w", err)
 		}
-		e.log.Info("erasure confirmed and its chat forgotten", "scrub_pages", st.Pages, "scrub_took", st.Took)
+		if err := e.scrubPaid(owed); err != nil {
+			return len(keys) - done, fmt.Errorf("bot: erase follow-up: %w", err)
+		}
+		if done > 0 {
+			e.log.Info("erasure confirmed and its chat forgotten", "scrub_pages", st.Pages, "scrub_took", st.Took)
+		} else {
+			e.log.Info("free pages scrubbed after an erasure's follow-up whose scrub was cut short", "scrub_pages", st.Pages, "scrub_took", st.Took)
+		}
 	}
 	return len(keys) - done, nil
 }
@@ -187,6 +201,9 @@ func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
 			}
 		}
 		finished = true
+		if err := oweScrub(tx); err != nil {
+			return err
+		}
 		return b.Delete(k)
 	})
 	if err != nil {

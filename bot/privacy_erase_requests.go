@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -97,15 +98,19 @@ func (e *Eraser) Wake() {
 }
 
 // Run carries out stored requests until ctx ends: at once, when woken
-// (Wake, RequestErase) and every minute. Alongside, it finishes the
-// follow-ups of confirmed erasures (privacy_erase_followup.go), including
-// those a stopped process left, and, when EraserOptions.Retention is set,
-// applies retention once a day (ApplyRetention). A failed erasure is
-// logged and tried again a minute later; Run returns nil once ctx ends and
-// everything it started has stopped.
+// (Wake, RequestErase) and every minute. Before anything else, it
+// re-applies the register if this database has not had all of it applied
+// (a file put back by hand: privacy_erase_meta.go). Alongside, it finishes
+// the follow-ups of confirmed erasures (privacy_erase_followup.go),
+// including those a stopped process left, and, when
+// EraserOptions.Retention is set, applies retention once a day
+// (ApplyRetention). A failed erasure or re-application is logged and tried
+// again a minute later; Run returns nil once ctx ends and everything it
+// started has stopped.
 func (e *Eraser) Run(ctx context.Context) error {
 	running.add(e)
 	defer running.remove(e)
+	e.reapplyIfDue(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -118,7 +123,10 @@ func (e *Eraser) Run(ctx context.Context) error {
 		tick = t.C
 	}
 	bad := map[string]bool{} // requests that cannot be decoded, reported once
-	for {
+	for first := true; ; first = false {
+		if !first {
+			e.reapplyIfDue(ctx) // one that failed; otherwise a read
+		}
 		e.runRequests(ctx, bad)
 		if err := e.retentionIfDue(ctx); err != nil && ctx.Err() == nil {
 			e.log.Error("retention failed; trying again later", "err", err)
@@ -170,13 +178,61 @@ func (e *Eraser) runRequests(ctx context.Context, bad map[string]bool) {
 		e.mu.Lock()
 		_, err = e.erase(ctx, req, eraseMode{record: true, confirm: true, scrub: true, reqKey: key})
 		e.mu.Unlock()
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case errors.Is(err, ErrNothingToErase):
+			// Erased meanwhile (an operator's erasure of the same
+			// officer deletes their requests, so hardly ever).
+			e.log.Info("an erase request found nothing stored about its officer", "request", fmt.Sprintf("%x", key))
+			if derr := e.dropRequest(key, req); derr != nil && ctx.Err() == nil {
+				e.log.Error("cannot drop an erase request; trying again in a minute", "request", fmt.Sprintf("%x", key), "err", derr)
+			}
+		case err != nil && ctx.Err() == nil:
 			e.log.Error("erasure failed; trying again in a minute", "request", fmt.Sprintf("%x", key), "err", err)
 		}
 		if e.onErased != nil {
 			e.onErased(err)
 		}
 	}
+}
+
+// dropRequest deletes the stored request key of an officer the bot holds
+// nothing about and, when the request names a chat, answers it as
+// /xoadulieu does then (txtPrivacyEraseNothing): with the same care as a
+// confirmation (NoTrace, a follow-up that forgets the chat once sent).
+func (e *Eraser) dropRequest(key []byte, req EraseRequest) error {
+	told := false
+	err := e.db.Update(func(tx *bolt.Tx) error {
+		told = false
+		b := tx.Bucket(bucketEraseRequests)
+		if b.Get(key) == nil {
+			return nil
+		}
+		if err := b.Delete(key); err != nil {
+			return err
+		}
+		if req.ChatID == "" {
+			return nil
+		}
+		lang := normLang(req.Lang)
+		if lang == "" {
+			lang = LangVI
+		}
+		if err := e.out.EnqueueTx(tx, Reply{Channel: req.Channel, ChatID: req.ChatID, Text: tr(lang, txtPrivacyEraseNothing), NoTrace: true}); err != nil {
+			return fmt.Errorf("queue the answer: %w", err)
+		}
+		if err := e.putFollowUp(tx, req.Channel, req.ChatID, req.ChatID == req.privateChat()); err != nil {
+			return err
+		}
+		told = true
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bot: drop an erase request: %w", err)
+	}
+	if told {
+		e.wakeFollowUp()
+	}
+	return nil
 }
 
 // Pending returns how many erase requests wait to be carried out.

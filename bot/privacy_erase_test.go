@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -177,21 +178,26 @@ func TestEraseLeavesNoTraceOfTheOfficer(t *testing.T) {
 }
 
 // An erasure cut short runs again (a stored request does, after a crash):
-// running a finished one again changes nothing and tells nobody.
+// running a finished one again finds nothing to erase, records nothing
+// more and tells nobody.
 func TestEraseRunsAgainWithoutHarm(t *testing.T) {
 	o := newErasedOfficer(t)
 	h := o.h
-	e := newEraser(t, h.db, h.store, h.outbox, "", bot.EraserOptions{})
+	regDir := t.TempDir()
+	e := newEraser(t, h.db, h.store, h.outbox, regDir, bot.EraserOptions{})
 	req := bot.EraseRequest{Channel: bot.Telegram, UserID: erasedID, Why: "operator request", By: tickets.Actor{Kind: tickets.ActorStaff, ID: "cli:operator"}}
 	if _, err := e.Erase(context.Background(), req); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := e.Erase(context.Background(), req)
-	if err != nil {
-		t.Fatal(err)
+	if !errors.Is(err, bot.ErrNothingToErase) {
+		t.Errorf("a second run: %v, want ErrNothingToErase", err)
 	}
 	if rep.Tickets != 0 {
 		t.Errorf("a second run anonymised %d tickets", rep.Tickets)
+	}
+	if recs := registerRecords(t, regDir); len(recs) != 1 {
+		t.Errorf("the register holds %d records, want the one erasure", len(recs))
 	}
 	h.none("a confirmation", func(r rtSent) bool { return toOfficer(erasedID)(r) && strings.Contains(r.Text, "ẩn danh") })
 	vr, err := h.store.Verify(context.Background())
@@ -246,17 +252,25 @@ func TestEraseRequestSurvivesARestart(t *testing.T) {
 		t.Error("the register does not know the officer was erased")
 	}
 
-	// A request stored while Run runs is carried out at once.
+	// A request stored while Run runs is carried out at once; one of an
+	// officer the bot holds nothing about is answered so (as /xoadulieu
+	// is), dropped, and not recorded.
 	if err := h.db.Update(func(tx *bolt.Tx) error {
-		return bot.RequestErase(tx, bot.EraseRequest{Channel: bot.Telegram, UserID: "555", Why: "officer request"})
+		return bot.RequestErase(tx, bot.EraseRequest{Channel: bot.Telegram, UserID: "555", ChatID: "555", Lang: "vi", Why: "officer request"})
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if err := <-done; !errors.Is(err, bot.ErrNothingToErase) {
+		t.Errorf("the request of a nobody: %v, want ErrNothingToErase", err)
 	}
+	h.want("the answer to the nobody", func(r rtSent) bool {
+		return toOfficer("555")(r) && strings.Contains(r.Text, "Không có gì để xoá")
+	})
 	if n, err := e.Pending(); err != nil || n != 0 {
 		t.Errorf("pending requests after the second: %d, %v", n, err)
+	}
+	if recs := registerRecords(t, regDir); len(recs) != 1 {
+		t.Errorf("the register holds %d records, want the one erasure", len(recs))
 	}
 }
 
@@ -300,4 +314,97 @@ func TestEraseErasesTheQuestionFromKnowledgeDrafts(t *testing.T) {
 	mustNotContain(t, string(b), "kiwibanana", "Cơ quan nào cấp")
 	mustContain(t, string(b), "id: ticket-"+strings.ToLower(id), `title: "(Nội dung câu hỏi đã được xoá theo Luật 91/2025/QH15.)"`,
 		"## Câu hỏi\n\n(Nội dung câu hỏi đã được xoá theo Luật 91/2025/QH15.)", "Sở KH&CN cấp giấy phép.")
+}
+
+// Erasing an officer the bot holds nothing about erases nothing and
+// records nothing: a record would make status report backups holding
+// erased data when nothing was erased.
+func TestEraseOfAnOfficerNobodyKnowsRecordsNothing(t *testing.T) {
+	h := newStaffHarness(t, bot.StaffOptions{})
+	other, _, _ := h.open("4242", "quokkaform of someone else")
+	regDir := t.TempDir()
+	e := newEraser(t, h.db, h.store, h.outbox, regDir, bot.EraserOptions{})
+	rep, err := e.Erase(context.Background(), bot.EraseRequest{Channel: bot.Telegram, UserID: "99999", Why: "operator request",
+		By: tickets.Actor{Kind: tickets.ActorStaff, ID: "cli:operator"}})
+	if !errors.Is(err, bot.ErrNothingToErase) || rep.Tickets != 0 || rep.Entries != 0 {
+		t.Errorf("erase of a nobody: %+v, %v; want ErrNothingToErase", rep, err)
+	}
+	if recs := registerRecords(t, regDir); len(recs) != 0 {
+		t.Errorf("the register holds %+v after erasing nothing", recs)
+	}
+	if tk := h.ticket(other); tk.UserID != "4242" || !tk.Anonymised.IsZero() {
+		t.Errorf("another officer's ticket changed: %+v", tk)
+	}
+
+	// A reply still waiting for a chat is something held about its
+	// officer, who has no ticket and no record: erased, and recorded.
+	if err := h.outbox.Enqueue(bot.Reply{Channel: bot.Telegram, ChatID: "31337", Kind: outbox.KindUpdate,
+		Ref: "never-sent", Text: "kiwibanana, still waiting"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = e.Erase(context.Background(), bot.EraseRequest{Channel: bot.Telegram, UserID: "31337", Why: "operator request",
+		By: tickets.Actor{Kind: tickets.ActorStaff, ID: "cli:operator"}})
+	if err != nil || rep.Entries == 0 {
+		t.Errorf("erase of an officer with a waiting reply: %+v, %v", rep, err)
+	}
+	if recs := registerRecords(t, regDir); len(recs) != 1 {
+		t.Errorf("the register holds %d records, want the erasure of the waiting reply's officer", len(recs))
+	}
+	if got := tracesInDB(t, h.db, "kiwibanana"); len(got) > 0 {
+		t.Errorf("the waiting reply is still stored:\n%s", strings.Join(got, "\n"))
+	}
+}
+
+// registerRecords reads the register under dir as a new process would.
+func registerRecords(t *testing.T, dir string) []bot.ErasureRecord {
+	t.Helper()
+	reg, err := bot.OpenErasureRegister(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := reg.Records()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// A data directory only the command line has used holds tickets but no
+// inbox yet: erasing and re-applying work there all the same.
+func TestEraseOnADatabaseWithoutAnInbox(t *testing.T) {
+	db, err := tickets.OpenDB(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := tickets.NewStore(db, tickets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := bot.NewOutbox(db, bot.OutboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, _, err := st.Create(tickets.NewTicket{Channel: "telegram", UserID: erasedID, ChatID: erasedID, UserName: erasedName,
+		Text: "quokkaform from the command line", Source: "telegram:1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := created.ID
+	regDir := t.TempDir()
+	e := newEraser(t, db, st, out, regDir, bot.EraserOptions{})
+	rep, err := e.Erase(context.Background(), bot.EraseRequest{Channel: bot.Telegram, UserID: erasedID, Why: "operator request",
+		By: tickets.Actor{Kind: tickets.ActorStaff, ID: "cli:operator"}})
+	if err != nil || rep.Tickets != 1 {
+		t.Fatalf("erase: %+v, %v; want one ticket anonymised", rep, err)
+	}
+	if tk, err := st.Get(id); err != nil || tk.Anonymised.IsZero() {
+		t.Errorf("ticket %s after the erasure: %+v, %v", id, tk, err)
+	}
+	if _, err := newEraser(t, db, st, out, regDir, bot.EraserOptions{}).ReapplyAll(context.Background()); err != nil {
+		t.Errorf("re-apply: %v", err)
+	}
+	if got := tracesInFile(t, db.Path(), erasedNeedles...); len(got) > 0 {
+		t.Errorf("the database file still holds the officer's data:\n%s", strings.Join(got, "\n"))
+	}
 }

@@ -173,12 +173,17 @@ func runInbound(b *testing.B, kb bot.Searcher, qs []string, n, chats, batch int,
 		b.Fatalf("only %d of %d handled, %d answered", len(s.handled), n, s.sent)
 	}
 	delivered := time.Since(start)
-	return inboundRun{handled: s.lastHandled.Sub(start), delivered: delivered, latency: s.handled}
+	opened, err := st.List(tickets.Filter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return inboundRun{handled: s.lastHandled.Sub(start), delivered: delivered, latency: s.handled, tickets: len(opened)}
 }
 
 type inboundRun struct {
 	handled, delivered time.Duration // from the first Add to the last commit, to the last delivery
 	latency            []time.Duration
+	tickets            int // opened by questions the search could not answer
 }
 
 func reportLatency(b *testing.B, lat []time.Duration) {
@@ -226,6 +231,9 @@ func BenchmarkInbound(b *testing.B) {
 				b.Run(name, func(b *testing.B) {
 					for range b.N {
 						r := runInbound(b, kb.s, qs, n, chats, load.batch, load.interval, deliver)
+						if kb.s == real && r.tickets == 0 {
+							b.Fatal("no question opened a ticket: the mix measured is answers only")
+						}
 						b.ReportMetric(float64(n)/r.handled.Seconds(), "handled/s")
 						if deliver {
 							b.ReportMetric(float64(n)/r.delivered.Seconds(), "delivered/s")

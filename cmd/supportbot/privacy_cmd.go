@@ -96,12 +96,6 @@ func openEraser(a *app, cfg Config, dbDir string) (e *bot.Eraser, reg *bot.Erasu
 			db.Close()
 		}
 	}()
-	// The inbox and outbox as the bot opens them: they create the buckets
-	// the Eraser searches (a data directory only the CLI has used lacks
-	// them).
-	if _, err = bot.NewInbox(db, bot.InboxOptions{Now: a.now}); err != nil {
-		return nil, nil, nil, err
-	}
 	out, err := outbox.New(db, outbox.Options{Now: a.now})
 	if err != nil {
 		return nil, nil, nil, err
@@ -196,13 +190,14 @@ socket). It cannot be undone.`,
 				a.args = []string{"privacy", "erase", "--channel", string(ch), "--chat", id, "--yes"}
 				return withEraser(a, func(e *bot.Eraser) error {
 					rep, err := e.Erase(ctx, bot.EraseRequest{Channel: ch, UserID: id, Why: "operator request", By: operatorActor(a)})
-					if err != nil {
-						return err
-					}
-					if rep.Tickets == 0 && rep.Entries == 0 {
+					if errors.Is(err, bot.ErrNothingToErase) {
+						// Nothing erased, nothing recorded: likely a mistyped id.
 						return fmt.Errorf("%s", a.tr(
 							"bot không lưu gì về cán bộ này (kiểm tra --chat và --channel)",
 							"the bot holds nothing about this officer (check --chat and --channel)"))
+					}
+					if err != nil {
+						return err
 					}
 					writeEraseReport(a, rep)
 					return nil

@@ -141,6 +141,18 @@ func TestPrivacyEraseWithTheBotStopped(t *testing.T) {
 	if code != exitError || !strings.Contains(errOut, "holds nothing about this officer") {
 		t.Errorf("unknown officer: exit %d %s", code, errOut)
 	}
+	// and not recorded: status would count backups as holding erased data.
+	reg, err = bot.OpenErasureRegister(filepath.Join(dataDir, privacyDirName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs, _ := reg.Records(); len(recs) != 1 {
+		t.Errorf("after erasing an unknown officer the register holds %d records, want 1", len(recs))
+	}
+	_, out, _ = runCLI(t, env, "", "status")
+	if !strings.Contains(out, "1 erasures") {
+		t.Errorf("status after erasing an unknown officer:\n%s", out)
+	}
 	// The list of erasures names reasons and tickets, never the officer.
 	code, out, _ = runCLI(t, env, "", "privacy", "erasures")
 	if code != exitOK || !strings.Contains(out, "operator request") || !strings.Contains(out, "HT-000001 HT-000003") ||

@@ -166,6 +166,14 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 	if w.eraser, err = newEraser(w.db, w.store, w.outbox, w.register, cfg, log, a.now); err != nil {
 		return nil, err
 	}
+	// A data file put back by hand may hold officers erased since: erase
+	// them again before any message is handled against it. A failure is
+	// retried by the Eraser's Run.
+	reapplyCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	if _, err := w.eraser.ReapplyIfDue(reapplyCtx); err != nil {
+		log.Warn("re-applying recorded erasures failed; retrying once running", "err", err)
+	}
+	cancel()
 	// The reminders come before the router: /han, /theodoi, /bothoi and
 	// /support deadlines read the calendar and the follows through them.
 	if err := w.newReminders(cal); err != nil {
