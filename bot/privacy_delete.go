@@ -80,8 +80,10 @@ func (t *turn) confirmErase() error {
 	if e := t.r.eraser; e != nil {
 		t.tx.OnCommit(e.Wake)
 	}
-	t.toast(tr(t.lang, toastPrivacyEraseAccepted))
-	t.reply(tr(t.lang, txtPrivacyErasing))
+	// A toast, not a message: a message would wait out the chat's pacing
+	// behind the confirmation question, and the erasure, done by then,
+	// drops it from the outbox with the rest of the chat's.
+	t.toast(tr(t.lang, txtPrivacyErasing))
 	return nil
 }
 

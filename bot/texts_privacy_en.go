@@ -61,12 +61,11 @@ var textsPrivacyEN = map[textKey]string{
 		"their copies on Slack are replaced by an “erased” notice.\n" +
 		"• This cannot be undone. If an older backup is ever restored, the erasure is applied again.\n" +
 		"Are you sure?",
-	btnPrivacyErase:           "Delete my data",
-	btnPrivacyKeep:            "Cancel",
-	txtPrivacyErasing:         "Deleting… I will tell you when it is done.",
-	txtPrivacyEraseCancelled:  "Cancelled: your data was not deleted.",
-	txtPrivacyErasePending:    "Your data is being deleted. I will tell you when it is done.",
-	txtPrivacyEraseNothing:    "Nothing to delete: nothing is stored about you.",
-	txtPrivacyErased:          "Your data has been deleted; %d support tickets are kept anonymised. If you write to me again, I will ask for your agreement as the first time.",
-	toastPrivacyEraseAccepted: "Deletion requested",
+	btnPrivacyErase:          "Delete my data",
+	btnPrivacyKeep:           "Cancel",
+	txtPrivacyErasing:        "Deleting… I will tell you when it is done.",
+	txtPrivacyEraseCancelled: "Cancelled: your data was not deleted.",
+	txtPrivacyErasePending:   "Your data is being deleted. I will tell you when it is done.",
+	txtPrivacyEraseNothing:   "Nothing to delete: nothing is stored about you.",
+	txtPrivacyErased:         "Your data has been deleted; %d support tickets are kept anonymised. If you write to me again, I will ask for your agreement as the first time.",
 }

@@ -61,12 +61,11 @@ var textsPrivacyVI = map[textKey]string{
 		"các bản sao trên Slack được thay bằng thông báo “đã xoá”.\n" +
 		"• Không thể hoàn tác. Nếu phải khôi phục từ một bản sao lưu cũ, việc xoá được thực hiện lại.\n" +
 		"Bạn có chắc không?",
-	btnPrivacyErase:           "Xoá dữ liệu của tôi",
-	btnPrivacyKeep:            "Huỷ",
-	txtPrivacyErasing:         "Đang xoá… Tôi sẽ báo khi xong.",
-	txtPrivacyEraseCancelled:  "Đã huỷ: dữ liệu của bạn không bị xoá.",
-	txtPrivacyErasePending:    "Dữ liệu của bạn đang được xoá. Tôi sẽ báo khi xong.",
-	txtPrivacyEraseNothing:    "Không có gì để xoá: tôi không lưu thông tin nào về bạn.",
-	txtPrivacyErased:          "Đã xoá dữ liệu của bạn; %d phiếu hỗ trợ được giữ lại ở dạng ẩn danh. Nếu bạn nhắn tin lại, tôi sẽ hỏi ý kiến bạn như lần đầu.",
-	toastPrivacyEraseAccepted: "Đã nhận yêu cầu xoá",
+	btnPrivacyErase:          "Xoá dữ liệu của tôi",
+	btnPrivacyKeep:           "Huỷ",
+	txtPrivacyErasing:        "Đang xoá… Tôi sẽ báo khi xong.",
+	txtPrivacyEraseCancelled: "Đã huỷ: dữ liệu của bạn không bị xoá.",
+	txtPrivacyErasePending:   "Dữ liệu của bạn đang được xoá. Tôi sẽ báo khi xong.",
+	txtPrivacyEraseNothing:   "Không có gì để xoá: tôi không lưu thông tin nào về bạn.",
+	txtPrivacyErased:         "Đã xoá dữ liệu của bạn; %d phiếu hỗ trợ được giữ lại ở dạng ẩn danh. Nếu bạn nhắn tin lại, tôi sẽ hỏi ý kiến bạn như lần đầu.",
 }

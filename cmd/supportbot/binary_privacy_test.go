@@ -88,8 +88,11 @@ type scanHit struct {
 	offset           int
 }
 
-// scanStats is how much a scan read.
-type scanStats struct{ files, bytes int }
+// scanStats is what a scan read.
+type scanStats struct {
+	files, bytes int
+	sizes        []string // "name (N bytes)"
+}
 
 // scanBytes reports the first place of each needle in b.
 func scanBytes(name string, b []byte, needles []needle) []scanHit {
@@ -139,6 +142,7 @@ func scanDir(t *testing.T, dir string, needles []needle) ([]scanHit, scanStats) 
 		}
 		st.files++
 		st.bytes += len(b)
+		st.sizes = append(st.sizes, fmt.Sprintf("%s (%d bytes)", rel, len(b)))
 		hits = append(hits, scanBytes(rel, b, needles)...)
 		return nil
 	})
@@ -188,7 +192,9 @@ func (c *prChat) press(msgID int, data string) {
 func waitReply(t *testing.T, tg *faketg.Server, after int, what string, cond func(faketg.Sent) bool) faketg.Sent {
 	t.Helper()
 	var got faketg.Sent
-	waitFake(t, tg, what, func() bool {
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	err := tg.Wait(ctx, func() bool {
 		sent := tg.SentTo(prOfficer)
 		for i := after; i < len(sent); i++ {
 			if cond(sent[i]) {
@@ -198,6 +204,13 @@ func waitReply(t *testing.T, tg *faketg.Server, after int, what string, cond fun
 		}
 		return false
 	})
+	if err != nil {
+		var texts []string
+		for _, m := range tg.SentTo(prOfficer)[after:] {
+			texts = append(texts, fmt.Sprintf("%d: %q", m.MessageID, m.Plain()))
+		}
+		t.Fatalf("waiting for %s: %v; the officer got meanwhile:\n%s", what, err, strings.Join(texts, "\n"))
+	}
 	return got
 }
 
@@ -330,8 +343,8 @@ func checkErasedTickets(t *testing.T, env []string, states map[string]string, wh
 		if hits := scanBytes(id, []byte(out), prNeedles()); len(hits) > 0 {
 			t.Errorf("%s: tickets show %s --json shows %s", when, id, hits[0].what)
 		}
-		// The history, as an operator reads it: every change still there,
-		// the erasure last among them, nothing of the officer's.
+		// The history, as an operator reads it: the changes still there,
+		// the erasure among them, nothing of the officer's.
 		code, out = runBin(t, env, "tickets", "show", id)
 		if code != 0 || !strings.Contains(out, "created") || !strings.Contains(out, "→"+state) || !strings.Contains(out, "anonymised") {
 			t.Errorf("%s: tickets show %s: exit %d, want a history with its creation, the change to %s and the anonymisation:\n%s", when, id, code, state, out)
@@ -464,6 +477,7 @@ func TestBinaryPrivacyEraseLeavesNoTrace(t *testing.T) {
 	for _, h := range scanBytes("backup", raw, needles) {
 		inBackup[h.what] = true
 	}
+	t.Logf("the backup taken before the erasure holds: %v", inBackup)
 	for _, nd := range needles {
 		if !inBackup[nd.what] && nd.what != "the username" {
 			t.Errorf("the backup taken before the erasure lacks %s: the scan would not see it either", nd.what)
@@ -479,6 +493,18 @@ func TestBinaryPrivacyEraseLeavesNoTrace(t *testing.T) {
 	officer.press(ask.MessageID, "pd:erase")
 	done := waitReply(t, tg, n, "the erasure done", containsText("Đã xoá dữ liệu của bạn"))
 	erased := time.Since(pressed)
+	// The press is answered with a toast saying the erasure is under way;
+	// the chat gets no message before "done".
+	toasted := false
+	for _, a := range tg.Answers() {
+		toasted = toasted || strings.Contains(a.Text, "Đang xoá")
+	}
+	if !toasted {
+		t.Error("the confirm press was not answered with \"Đang xoá…\"")
+	}
+	if before := tg.SentTo(prOfficer)[n:]; len(before) != 1 || before[0].MessageID != done.MessageID {
+		t.Errorf("%d messages reached the officer after the press, want only \"done\"", len(before))
+	}
 	if !strings.Contains(done.Plain(), "2 phiếu") {
 		t.Errorf("the confirmation does not say 2 tickets were kept: %q", done.Plain())
 	}
@@ -530,8 +556,9 @@ func TestBinaryPrivacyEraseLeavesNoTrace(t *testing.T) {
 	for _, h := range hits {
 		t.Errorf("after the erasure %s holds %s (%s at byte %d)", h.file, h.what, h.form, h.offset)
 	}
-	t.Logf("erasure: done message after %s, chat forgotten and scrubbed after %s; %d Slack posts edited; scanned %d files, %d bytes",
+	t.Logf("erasure: done message %s after the press, chat forgotten and scrubbed after %s; %d Slack posts edited; scanned %d files, %d bytes",
 		erased.Round(time.Millisecond), settled.Round(time.Millisecond), ever, stats.files, stats.bytes)
+	t.Logf("files scanned: %s", strings.Join(stats.sizes, ", "))
 	checkErasedTickets(t, env, states, "after the erasure")
 
 	// The backup from before the erasure, restored: erased again on the
@@ -545,6 +572,6 @@ func TestBinaryPrivacyEraseLeavesNoTrace(t *testing.T) {
 	for _, h := range hits {
 		t.Errorf("after restoring the older backup %s holds %s (%s at byte %d)", h.file, h.what, h.form, h.offset)
 	}
-	t.Logf("after the restore: scanned %d files, %d bytes", stats.files, stats.bytes)
+	t.Logf("after the restore: scanned %d files, %d bytes: %s", stats.files, stats.bytes, strings.Join(stats.sizes, ", "))
 	checkErasedTickets(t, env, states, "after the restore")
 }
