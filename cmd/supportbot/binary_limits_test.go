@@ -28,6 +28,21 @@ import (
 // It also returns the oldest of them, as its age at the kill (killed is
 // when the signal was sent): how long a send the server accepted can stay
 // unrecorded, the width of the resend window.
+// settleFake returns once the fake has accepted nothing new for 100 ms: a
+// send written just before the kill may still be in the fake's handler,
+// and counted as accepted only once it is through. Counting before that
+// would call its resend after the restart an extra reply.
+func settleFake(fake *faketg.Server) {
+	for last := len(fake.Sent()); ; {
+		time.Sleep(100 * time.Millisecond)
+		n := len(fake.Sent())
+		if n == last {
+			return
+		}
+		last = n
+	}
+}
+
 func inFlightAtKill(t *testing.T, dataDir string, fake *faketg.Server, killed time.Time) (int, time.Duration) {
 	t.Helper()
 	paths, _ := filepath.Glob(filepath.Join(dataDir, "*.db"))
@@ -128,6 +143,7 @@ func TestBinaryKillsKeepTelegramLimits(t *testing.T) {
 		if code := p.wait(t); code != -int(syscall.SIGKILL) {
 			t.Fatalf("run %d ended with %d, want killed", k+1, code)
 		}
+		settleFake(fake)
 		n, oldest := inFlightAtKill(t, dataDir, fake, killed)
 		inFlight += n
 		t.Logf("kill %d: %d sent, %d 429s so far, %d sends in flight (accepted, not recorded), the oldest accepted %s before the kill",
