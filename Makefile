@@ -30,8 +30,12 @@ test:
 ##              once each and updated in place under injected 429s (Slack's 1 message/s per channel:
 ##              about 11 min); Slack ack p99 of presses and commands with 50 staff at once
 ##   schedules: a reminder to 10,000 chats at Telegram's limit, and the same killed half-way (about 12 min)
-##   ops:       a 2,000-officer broadcast beside officers' questions, with a kill -9 (about 3 min)
-##   The whole target takes about 45 minutes.
+##   ops:       a 2,000-officer broadcast beside officers' questions (a stress and a calm load), with a
+##              kill -9 (about 4 min)
+##   privacy:   anonymising one officer's 1,000 tickets among 100,000; the free-page scrub of a 400 MB
+##              file; erasing that officer while the router handles questions (erase time, p99 of
+##              inbound handling during it); forgetting a chat in a 10,000-item outbox (about 6 min)
+##   The whole target takes about 50 minutes.
 bench: build
 	$(GO) test -run='^$$' -bench='Search$$' -benchtime=2000x ./knowledge/
 	$(GO) test -run='^$$' -bench='Eval|Verdict' -benchtime=1x ./knowledge/
@@ -44,6 +48,9 @@ bench: build
 	$(GO) test -run='^$$' -bench='ReminderFanout' -benchtime=1x -timeout=30m ./schedules/
 	$(GO) test -run='^$$' -bench='Broadcast2000' -benchtime=1x -timeout=20m ./cmd/supportbot/
 	$(GO) test -run='^$$' -bench='StaffReplyToTelegram|TriageBurst' -benchtime=1x -timeout=30m ./cmd/supportbot/
+	$(GO) test -run='^$$' -bench='Anonymise1000Of100k|ScrubFreePages100k' -benchtime=1x -timeout=30m ./tickets/
+	$(GO) test -run='^$$' -bench='EraseOfficer1000In100k' -benchtime=1x -timeout=30m ./bot/
+	$(GO) test -run='^$$' -bench='Forget' -benchtime=1x ./bot/outbox/
 	@$(MAKE) --no-print-directory eval
 
 ## eval: the officer question sets (knowledge/testdata/questions, each apart: top-3, first hit shows the
