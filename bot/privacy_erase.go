@@ -29,9 +29,8 @@ package bot
 //     knowledge drafts made of their tickets lose the question, the free
 //     pages are scrubbed, and the database notes the register's records
 //     as applied (privacy_erase_meta.go). A confirmation holds the chat
-//     id until it is sent: a follow-up waits for it to leave the outbox,
-//     forgets the chat once more and scrubs again
-//     (privacy_erase_followup.go).
+//     id until it is sent: a follow-up waits for it to leave the outbox
+//     and scrubs again (privacy_erase_followup.go).
 //
 // Officers ask through RequestErase (stored in the transaction of their
 // confirmation, carried out by Run); operators call Erase.
@@ -62,8 +61,8 @@ const (
 	// the erasure 50 ms.
 	eraseBatchPause = 5 * time.Millisecond
 	// DefaultConfirmWait bounds how long the follow-up of an erasure waits
-	// for the confirmation to leave the outbox before it forgets the chat
-	// anyway (an unsent confirmation is then dropped).
+	// for the confirmation to leave the outbox (an unsent confirmation is
+	// then dropped).
 	DefaultConfirmWait = 3 * time.Minute
 )
 

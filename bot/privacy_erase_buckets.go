@@ -139,7 +139,7 @@ func (e *Eraser) finalTx(req EraseRequest, scan officerScan, mode eraseMode, tot
 		if err := e.out.EnqueueTx(tx, confirm); err != nil {
 			return fmt.Errorf("queue the confirmation: %w", err)
 		}
-		if err := e.putFollowUp(tx, req.Channel, req.ChatID, req.ChatID == req.privateChat()); err != nil {
+		if err := e.putFollowUp(tx, req.Channel, req.ChatID); err != nil {
 			return err
 		}
 		res.confirmed = true

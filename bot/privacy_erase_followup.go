@@ -18,14 +18,14 @@ import (
 // the chat (Reply.NoTrace), but the freed item stays in the file's free
 // pages. The follow-up, stored in the final transaction, waits until the
 // confirmation has left the outbox (or ConfirmWait has passed: an unsent
-// confirmation is then dropped), forgets the officer's private chat in the
-// outbox once more (whatever was written for it meanwhile), deletes
-// itself in that same transaction and scrubs the free pages: then no byte
-// of the id is left. That transaction also notes a scrub owed, cleared
-// once the scrub is done, so that a stop between the two (a scrub cut
-// short) is made up for by the next pass, Settle, or the next Run. A confirmation sent to a group (where the request was
-// made) is waited for, but the group is not forgotten. A follow-up a
-// stopped process left is finished by the next Run.
+// confirmation is then dropped), deletes itself and scrubs the free pages:
+// then no byte of the id is left. It does not forget the chat again: what
+// is queued for it by then is owed to the officer, who wrote again (a new
+// start, under the notice like a first contact). The deleting transaction
+// also notes a scrub owed, cleared once the scrub is done, so that a stop
+// between the two (a scrub cut short) is made up for by the next pass,
+// Settle, or the next Run. A follow-up a stopped process left is finished
+// by the next Run.
 
 // bucketEraseFollowUps holds the follow-ups not yet finished. It holds the
 // chat id for as long as the confirmation does.
@@ -38,18 +38,17 @@ const followUpPoll = time.Second
 type followUpRecord struct {
 	Channel Channel   `json:"channel"`
 	Chat    string    `json:"chat"`
-	Until   time.Time `json:"until"`             // finish then even if the confirmation was not sent
-	Private bool      `json:"private,omitempty"` // chat is the officer's private chat: forget it again
+	Until   time.Time `json:"until"` // finish then even if the confirmation was not sent
 }
 
 // putFollowUp stores the follow-up of a confirmation to chat on ch.
-func (e *Eraser) putFollowUp(tx *bolt.Tx, ch Channel, chat string, private bool) error {
+func (e *Eraser) putFollowUp(tx *bolt.Tx, ch Channel, chat string) error {
 	b := tx.Bucket(bucketEraseFollowUps)
 	seq, err := b.NextSequence()
 	if err != nil {
 		return fmt.Errorf("store the follow-up: %w", err)
 	}
-	v, err := json.Marshal(followUpRecord{Channel: ch, Chat: chat, Until: e.now().Add(e.opts.ConfirmWait), Private: private})
+	v, err := json.Marshal(followUpRecord{Channel: ch, Chat: chat, Until: e.now().Add(e.opts.ConfirmWait)})
 	if err != nil {
 		return fmt.Errorf("store the follow-up: %w", err)
 	}
@@ -195,9 +194,16 @@ func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
 		if held && e.now().Before(f.Until) {
 			return nil
 		}
-		if f.Private {
-			if _, err := e.out.Forget(tx, outbox.Forget{Channel: f.Channel, ChatID: f.Chat, UserID: f.Chat}); err != nil {
-				return fmt.Errorf("forget the chat: %w", err)
+		if held {
+			// Time is up: the confirmation is dropped. Nothing else of the
+			// chat is touched: what is queued for it now is owed to the
+			// officer since they wrote again, and the confirmation, being
+			// NoTrace, left no ref, limiter entry or dead letter behind.
+			_, err := e.out.Forget(tx, outbox.Forget{Match: func(r Reply) bool {
+				return r.NoTrace && r.Channel == f.Channel && r.ChatID == f.Chat
+			}})
+			if err != nil {
+				return fmt.Errorf("drop the confirmation: %w", err)
 			}
 		}
 		finished = true

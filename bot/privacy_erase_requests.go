@@ -198,7 +198,7 @@ func (e *Eraser) runRequests(ctx context.Context, bad map[string]bool) {
 // dropRequest deletes the stored request key of an officer the bot holds
 // nothing about and, when the request names a chat, answers it as
 // /xoadulieu does then (txtPrivacyEraseNothing): with the same care as a
-// confirmation (NoTrace, a follow-up that forgets the chat once sent).
+// confirmation (NoTrace, a follow-up that scrubs once it is sent).
 func (e *Eraser) dropRequest(key []byte, req EraseRequest) error {
 	told := false
 	err := e.db.Update(func(tx *bolt.Tx) error {
@@ -220,7 +220,7 @@ func (e *Eraser) dropRequest(key []byte, req EraseRequest) error {
 		if err := e.out.EnqueueTx(tx, Reply{Channel: req.Channel, ChatID: req.ChatID, Text: tr(lang, txtPrivacyEraseNothing), NoTrace: true}); err != nil {
 			return fmt.Errorf("queue the answer: %w", err)
 		}
-		if err := e.putFollowUp(tx, req.Channel, req.ChatID, req.ChatID == req.privateChat()); err != nil {
+		if err := e.putFollowUp(tx, req.Channel, req.ChatID); err != nil {
 			return err
 		}
 		told = true

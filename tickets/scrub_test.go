@@ -572,3 +572,289 @@ func TestScrubFreePagesRefusesWithoutStatistics(t *testing.T) {
 		t.Fatal("the refused scrub wrote")
 	}
 }
+
+// secretMark begins every value putSecrets stores, and no other byte
+// sequence the scrub tests write.
+const secretMark = "BÍ-MẬT-CÁN-BỘ#"
+
+// putSecrets stores about size bytes of an officer's data, in values of
+// one to four pages (leaf and overflow pages), under keys "secret/...",
+// and returns their keys.
+func putSecrets(t testing.TB, db *bolt.DB, size int) [][]byte {
+	t.Helper()
+	var keys [][]byte
+	err := db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(scrubBucket)
+		if err != nil {
+			return err
+		}
+		for total := 0; total < size; {
+			i := len(keys)
+			unit := fmt.Sprintf("%s%05d Nguyễn Văn Riêng %d; ", secretMark, i, i*7919)
+			v := []byte(strings.Repeat(unit, 1+(i%4)*4096/len(unit)))
+			k := fmt.Appendf(nil, "secret/%05d", i)
+			if err := b.Put(k, v); err != nil {
+				return err
+			}
+			keys = append(keys, k)
+			total += len(v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+func deleteKeys(t testing.TB, db *bolt.DB, keys [][]byte) {
+	t.Helper()
+	err := db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(scrubBucket)
+		for _, k := range keys {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A scrub with more to write than one pass may: the router's writes go on
+// between the passes (each commit reusing free pages, some of them not
+// yet scrubbed, and freeing others), and at the end nothing deleted
+// before the scrub is left in the file, every value written before or
+// during it reads back whole, and bbolt finds the tree sound.
+func TestScrubFreePagesWritersCommitBetweenPasses(t *testing.T) {
+	const live = 200
+	dir := t.TempDir()
+	db := openScrubDB(t, dir)
+	putLive(t, db, live)
+	deleteKeys(t, db, putSecrets(t, db, 4*tickets.ScrubPassWrite))
+	if len(fileHolds(t, dir, secretMark)) == 0 {
+		t.Fatal("before the scrub the file does not hold the deleted data: the test shows nothing")
+	}
+
+	// The writer between passes: each time new values, taking free pages
+	// (the first time more than a pass scrubs, so that some are pages the
+	// sweep has not reached yet), and half of its values of the time
+	// before deleted (freeing pages, pending until the next pass begins).
+	between := func(k, i int) []byte { return fmt.Appendf(nil, "between/%03d/%04d", k, i) }
+	betweenValue := func(k, i int) []byte {
+		return []byte(strings.Repeat(fmt.Sprintf("ghi giữa lượt %d, giá trị %d; ", k, i), 1+(i%3)*150))
+	}
+	kept := map[string][]byte{}
+	var written []int // values written by each commit
+	st, err := tickets.ScrubFreePagesBetween(context.Background(), db, func(tickets.ScrubStats) {
+		k := len(written)
+		n, size := 0, 60*4096
+		if k == 0 {
+			size = tickets.ScrubPassWrite * 3 / 2
+		}
+		err := db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(scrubBucket)
+			for total := 0; total < size; n++ {
+				v := betweenValue(k, n)
+				if err := b.Put(between(k, n), v); err != nil {
+					return err
+				}
+				total += len(v)
+			}
+			if k == 0 {
+				return nil
+			}
+			for i := 0; i < written[k-1]; i += 2 {
+				if err := b.Delete(between(k-1, i)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("commit between passes: %v", err)
+			return
+		}
+		for i := range n {
+			kept[string(between(k, i))] = betweenValue(k, i)
+		}
+		if k > 0 {
+			for i := 0; i < written[k-1]; i += 2 {
+				delete(kept, string(between(k-1, i)))
+			}
+		}
+		written = append(written, n)
+	})
+	if err != nil {
+		t.Fatalf("ScrubFreePages: %v (%+v)", err, st)
+	}
+	t.Logf("scrub: %+v; commits between its passes wrote %v values", st, written)
+	if len(written) < 2 {
+		t.Fatalf("%d commits between passes (%d passes): the test shows nothing", len(written), st.Passes)
+	}
+	if found := fileHolds(t, dir, secretMark, "secret/"); len(found) > 0 {
+		t.Fatalf("after the scrub the file still holds %q", found)
+	}
+	checkTree(t, db)
+	assertLive(t, db, live)
+	assertKept := func(db *bolt.DB) {
+		t.Helper()
+		err := db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(scrubBucket)
+			for k, v := range kept {
+				if got := b.Get([]byte(k)); !bytes.Equal(got, v) {
+					return fmt.Errorf("%s: got %.40q", k, got)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	assertKept(db)
+	db.Close()
+	db = openScrubDB(t, dir)
+	checkTree(t, db)
+	assertLive(t, db, live)
+	assertKept(db)
+}
+
+// Each pass writes at most ScrubPassWrite bytes, so that a writer waits
+// for that much at most; the stats add the passes up.
+func TestScrubFreePagesBoundsEachPass(t *testing.T) {
+	dir := t.TempDir()
+	db := openScrubDB(t, dir)
+	putLive(t, db, 100)
+	deleteKeys(t, db, putSecrets(t, db, 3*tickets.ScrubPassWrite+tickets.ScrubPassWrite/2))
+
+	var perPass []int64 // bytes written by each pass
+	var before int64
+	st, err := tickets.ScrubFreePagesBetween(context.Background(), db, func(st tickets.ScrubStats) {
+		perPass = append(perPass, st.Bytes-before)
+		before = st.Bytes
+	})
+	if err != nil {
+		t.Fatalf("ScrubFreePages: %v", err)
+	}
+	perPass = append(perPass, st.Bytes-before)
+	t.Logf("scrub: %+v; bytes written by each pass: %v", st, perPass)
+	if st.Bytes < 3*tickets.ScrubPassWrite {
+		t.Fatalf("the scrub wrote %d bytes, less than three passes' worth: the test shows nothing", st.Bytes)
+	}
+	if len(perPass) != st.Passes {
+		t.Errorf("Passes is %d, the scrub made %d", st.Passes, len(perPass))
+	}
+	var most int64
+	for i, n := range perPass {
+		if n > tickets.ScrubPassWrite {
+			t.Errorf("pass %d wrote %d bytes, more than %d", i+1, n, tickets.ScrubPassWrite)
+		}
+		most = max(most, n)
+	}
+	if st.MaxPassBytes != most {
+		t.Errorf("MaxPassBytes is %d, the most one pass wrote was %d", st.MaxPassBytes, most)
+	}
+	if st.MaxLock <= 0 || st.MaxLock > st.Took {
+		t.Errorf("MaxLock %v, Took %v: the longest hold is one of those summed", st.MaxLock, st.Took)
+	}
+	if found := fileHolds(t, dir, secretMark); len(found) > 0 {
+		t.Fatalf("after the scrub the file still holds %q", found)
+	}
+	checkTree(t, db)
+	assertLive(t, db, 100)
+}
+
+// A context that ends between passes stops the scrub there: it returns
+// ctx's error with what the passes before did, durable, and the next scrub
+// finishes the work.
+func TestScrubFreePagesStopsBetweenPasses(t *testing.T) {
+	dir := t.TempDir()
+	db := openScrubDB(t, dir)
+	putLive(t, db, 100)
+	deleteKeys(t, db, putSecrets(t, db, 3*tickets.ScrubPassWrite))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	st, err := tickets.ScrubFreePagesBetween(ctx, db, func(tickets.ScrubStats) { cancel() })
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("scrub cancelled after its first pass: err %v, want ctx's (%+v)", err, st)
+	}
+	if st.Passes != 1 || st.Bytes == 0 {
+		t.Errorf("stats of the stopped scrub: %+v, want its one pass, which wrote", st)
+	}
+	if len(fileHolds(t, dir, secretMark)) == 0 {
+		t.Fatal("the scrub stopped after one pass left none of the deleted data: the test shows nothing")
+	}
+	st = scrub(t, db)
+	if found := fileHolds(t, dir, secretMark); len(found) > 0 {
+		t.Fatalf("after the next scrub (%+v) the file still holds %q", st, found)
+	}
+	checkTree(t, db)
+	assertLive(t, db, 100)
+}
+
+// Every pass waits for older readers as the first does: a reader that
+// began before a commit between passes may read the pages that commit
+// freed, some of them not yet scrubbed, and the next pass waits for it
+// (until ctx ends) rather than zero them.
+func TestScrubFreePagesWaitsForOlderReadersBetweenPasses(t *testing.T) {
+	const late = "Hoàng Thị Xoá Giữa Chừng, thôn Năm"
+	dir := t.TempDir()
+	db := openScrubDB(t, dir)
+	putLive(t, db, 50)
+	secrets := putSecrets(t, db, 2*tickets.ScrubPassWrite)
+	// After the secrets in the file: pages the first pass does not reach.
+	if err := db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(scrubBucket).Put([]byte("officer"), []byte(strings.Repeat(late, 200)))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	deleteKeys(t, db, secrets)
+
+	var old *bolt.Tx
+	defer func() {
+		if old != nil {
+			old.Rollback()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	st, err := tickets.ScrubFreePagesBetween(ctx, db, func(tickets.ScrubStats) {
+		if old != nil {
+			return
+		}
+		var err error
+		if old, err = db.Begin(false); err != nil {
+			t.Error(err)
+			return
+		}
+		if err := db.Update(func(tx *bolt.Tx) error {
+			return tx.Bucket(scrubBucket).Delete([]byte("officer"))
+		}); err != nil {
+			t.Error(err)
+		}
+	})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("scrub with a reader older than a commit between its passes: err %v, want the deadline (%+v)", err, st)
+	}
+	if st.Passes != 1 {
+		t.Errorf("the scrub made %d passes, want only the one before the reader", st.Passes)
+	}
+	if got := old.Bucket(scrubBucket).Get([]byte("officer")); string(got) != strings.Repeat(late, 200) {
+		t.Fatalf("the older reader reads %.60q, want its snapshot's value", got)
+	}
+	if err := old.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	old = nil
+
+	scrub(t, db)
+	if found := fileHolds(t, dir, secretMark, late); len(found) > 0 {
+		t.Fatalf("after the reader left and a scrub, the file still holds %q", found)
+	}
+	checkTree(t, db)
+	assertLive(t, db, 50)
+}
