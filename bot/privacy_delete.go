@@ -34,7 +34,7 @@ func (t *turn) askErase() error {
 			t.reply(tr(t.lang, txtPrivacyNothing))
 			return nil
 		}
-		t.reply(tr(t.lang, txtPrivacyDeleteConfirm, len(ids))).Buttons = [][]Button{{
+		t.reply(tr(t.lang, txtPrivacyDeleteConfirm, ticketsKept(t.lang, len(ids)))).Buttons = [][]Button{{
 			{Text: tr(t.lang, btnPrivacyErase), Data: cbPrivacyErase, Style: "danger"},
 			{Text: tr(t.lang, btnPrivacyKeep), Data: cbPrivacyKeep},
 		}}
@@ -108,4 +108,16 @@ func erasePending(t *turn) (bool, error) {
 		return false, fmt.Errorf("erase requests: %w", err)
 	}
 	return found, nil
+}
+
+// ticketsKept is the confirmation's line on what becomes of the officer's
+// tickets: none when they have none.
+func ticketsKept(lang string, n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return tr(lang, txtPrivacyDeleteOneTicket)
+	}
+	return tr(lang, txtPrivacyDeleteTickets, n)
 }

@@ -265,7 +265,7 @@ func TestRunFinishesAnErasureCutShortAfterItsRecord(t *testing.T) {
 	e := newEraser(t, h.db, h.store, h.outbox, regDir, bot.EraserOptions{})
 	started(t, h.db, e)
 	conf := h.want("the confirmation", func(r rtSent) bool { return toOfficer(erasedID)(r) && strings.Contains(r.Text, "anonymised") })
-	mustContain(t, conf.Text, "3 support tickets")
+	mustContain(t, conf.Text, "Support tickets kept anonymised: 3")
 	if n, err := e.Pending(); err != nil || n != 0 {
 		t.Errorf("pending requests: %d, %v", n, err)
 	}

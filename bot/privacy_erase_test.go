@@ -231,7 +231,7 @@ func TestEraseRequestSurvivesARestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	conf := h.want("the confirmation", func(r rtSent) bool { return toOfficer(erasedID)(r) && strings.Contains(r.Text, "anonymised") })
-	mustContain(t, conf.Text, "3 support tickets")
+	mustContain(t, conf.Text, "Support tickets kept anonymised: 3")
 	if n, err := e.Pending(); err != nil || n != 0 {
 		t.Errorf("pending requests after the run: %d, %v", n, err)
 	}

@@ -56,14 +56,16 @@ const (
 	txtPrivacyDataTruncated textKey = "privacy_data_truncated"
 
 	// /xoadulieu
-	txtPrivacyDeleteConfirm  textKey = "privacy_delete_confirm" // arg: tickets that will be anonymised
-	btnPrivacyErase          textKey = "btn_privacy_erase"
-	btnPrivacyKeep           textKey = "btn_privacy_keep"
-	txtPrivacyErasing        textKey = "privacy_erasing"
-	txtPrivacyEraseCancelled textKey = "privacy_erase_cancelled"
-	txtPrivacyErasePending   textKey = "privacy_erase_pending"
-	txtPrivacyEraseNothing   textKey = "privacy_erase_nothing"
-	txtPrivacyErased         textKey = "privacy_erased" // sent by the Eraser; arg: tickets anonymised (int)
+	txtPrivacyDeleteConfirm   textKey = "privacy_delete_confirm" // arg: what becomes of the tickets (txtPrivacyDeleteTickets, …OneTicket or "")
+	txtPrivacyDeleteTickets   textKey = "privacy_delete_tickets" // arg: tickets that will be anonymised (2 or more)
+	txtPrivacyDeleteOneTicket textKey = "privacy_delete_one_ticket"
+	btnPrivacyErase           textKey = "btn_privacy_erase"
+	btnPrivacyKeep            textKey = "btn_privacy_keep"
+	txtPrivacyErasing         textKey = "privacy_erasing"
+	txtPrivacyEraseCancelled  textKey = "privacy_erase_cancelled"
+	txtPrivacyErasePending    textKey = "privacy_erase_pending"
+	txtPrivacyEraseNothing    textKey = "privacy_erase_nothing"
+	txtPrivacyErased          textKey = "privacy_erased" // sent by the Eraser; arg: tickets anonymised (int)
 )
 
 func init() {

@@ -57,15 +57,18 @@ var textsPrivacyEN = map[textKey]string{
 
 	txtPrivacyDeleteConfirm: "<b>Delete your data?</b>\n" +
 		"• Your profile (name, Telegram id, province, commune, role) and every message you sent are erased from every place I keep them.\n" +
-		"• Your %d support tickets are kept anonymised, with only their states and handling history, for the ministry's records; " +
-		"their copies on Slack are replaced by an “erased” notice.\n" +
+		"%s" +
 		"• This cannot be undone. If an older backup is ever restored, the erasure is applied again.\n" +
 		"Are you sure?",
+	txtPrivacyDeleteTickets: "• Your %d support tickets are kept anonymised, with only their states and handling history, for the ministry's records; " +
+		"their copies on Slack are replaced by an “erased” notice.\n",
+	txtPrivacyDeleteOneTicket: "• Your support ticket is kept anonymised, with only its states and handling history, for the ministry's records; " +
+		"its copy on Slack is replaced by an “erased” notice.\n",
 	btnPrivacyErase:          "Delete my data",
 	btnPrivacyKeep:           "Cancel",
 	txtPrivacyErasing:        "Deleting… I will tell you when it is done.",
 	txtPrivacyEraseCancelled: "Cancelled: your data was not deleted.",
 	txtPrivacyErasePending:   "Your data is being deleted. I will tell you when it is done.",
 	txtPrivacyEraseNothing:   "Nothing to delete: nothing is stored about you.",
-	txtPrivacyErased:         "Your data has been deleted; %d support tickets are kept anonymised. If you write to me again, I will ask for your agreement as the first time.",
+	txtPrivacyErased:         "Your data has been deleted. Support tickets kept anonymised: %d. If you write to me again, I will ask for your agreement as the first time.",
 }

@@ -57,10 +57,13 @@ var textsPrivacyVI = map[textKey]string{
 
 	txtPrivacyDeleteConfirm: "<b>Xoá dữ liệu của bạn?</b>\n" +
 		"• Hồ sơ của bạn (họ tên, mã Telegram, tỉnh/thành phố, xã/phường, vai trò) và mọi tin nhắn bạn đã gửi bị xoá khỏi mọi nơi tôi lưu.\n" +
-		"• %d phiếu hỗ trợ của bạn được giữ lại ở dạng ẩn danh, chỉ còn trạng thái và lịch sử xử lý, để Bộ lưu hồ sơ; " +
-		"các bản sao trên Slack được thay bằng thông báo “đã xoá”.\n" +
+		"%s" +
 		"• Không thể hoàn tác. Nếu phải khôi phục từ một bản sao lưu cũ, việc xoá được thực hiện lại.\n" +
 		"Bạn có chắc không?",
+	txtPrivacyDeleteTickets: "• %d phiếu hỗ trợ của bạn được giữ lại ở dạng ẩn danh, chỉ còn trạng thái và lịch sử xử lý, để Bộ lưu hồ sơ; " +
+		"các bản sao trên Slack được thay bằng thông báo “đã xoá”.\n",
+	txtPrivacyDeleteOneTicket: "• Phiếu hỗ trợ của bạn được giữ lại ở dạng ẩn danh, chỉ còn trạng thái và lịch sử xử lý, để Bộ lưu hồ sơ; " +
+		"bản sao trên Slack được thay bằng thông báo “đã xoá”.\n",
 	btnPrivacyErase:          "Xoá dữ liệu của tôi",
 	btnPrivacyKeep:           "Huỷ",
 	txtPrivacyErasing:        "Đang xoá… Tôi sẽ báo khi xong.",
