@@ -75,11 +75,19 @@ func writePrivacyStatus(a *app, w io.Writer, ps privacyStatus) {
 		ret = a.tr("phiếu đã đóng giữ nguyên (không giới hạn)", "closed tickets kept whole (no limit)")
 	}
 	erasures := a.tr("chưa có lần xoá nào", "no erasures")
-	if ps.Erasures > 0 {
-		erasures = fmt.Sprintf(a.tr("%d lần xoá, gần nhất %s", "%d erasures, the latest %s"), ps.Erasures, ps.LatestErasure.Local().Format(time.DateTime))
+	switch latest := ps.LatestErasure.Local().Format(time.DateTime); {
+	case ps.Erasures == 1:
+		erasures = fmt.Sprintf(a.tr("1 lần xoá, lúc %s", "1 erasure, at %s"), latest)
+	case ps.Erasures > 1:
+		erasures = fmt.Sprintf(a.tr("%d lần xoá, gần nhất %s", "%d erasures, the latest %s"), ps.Erasures, latest)
 	}
 	fmt.Fprintf(w, "%s:\t%s; %s\n", a.tr("Dữ liệu cá nhân", "Personal data"), ret, erasures)
-	if ps.BackupsBeforeErasure > 0 {
+	if ps.BackupsBeforeErasure == 1 {
+		fmt.Fprintf(w, "\t"+a.tr(
+			"1 bản sao lưu có trước lần xoá ngày %s và còn giữ dữ liệu đã xoá; khôi phục sẽ xoá lại, và nó hết hạn trước %s",
+			"1 backup predates the erasure of %s and still holds erased data; it is re-erased on restore and ages out by %s")+"\n",
+			ps.LatestErasure.Local().Format(date), ps.AgeOutBy.Local().Format(date))
+	} else if ps.BackupsBeforeErasure > 1 {
 		fmt.Fprintf(w, "\t"+a.tr(
 			"%d bản sao lưu có trước lần xoá ngày %s và còn giữ dữ liệu đã xoá; khôi phục sẽ xoá lại, và chúng hết hạn trước %s",
 			"%d backups predate the erasure of %s and still hold erased data; they are re-erased on restore and age out by %s")+"\n",
