@@ -150,7 +150,7 @@ func TestPrivacyEraseWithTheBotStopped(t *testing.T) {
 		t.Errorf("after erasing an unknown officer the register holds %d records, want 1", len(recs))
 	}
 	_, out, _ = runCLI(t, env, "", "status")
-	if !strings.Contains(out, "1 erasures") {
+	if !strings.Contains(out, "1 erasure, at ") {
 		t.Errorf("status after erasing an unknown officer:\n%s", out)
 	}
 	// The list of erasures names reasons and tickets, never the officer.
