@@ -335,6 +335,13 @@ func (t *turn) staffReply(tk *tickets.Ticket, text string) error {
 		t.ephemeral(tr(t.lang, stfTicketFinal, tk.ID))
 		return nil
 	}
+	if !tk.Anonymised.IsZero() {
+		// Recording it would keep words meant for someone who asked to
+		// be forgotten, and relaying is impossible: say so rather than
+		// let staff believe the officer got it.
+		t.ephemeral(tr(t.lang, stfOfficerErased, tk.ID))
+		return nil
+	}
 	stored := withFileNames(text, t.m.Files)
 	if stored == "" {
 		t.ephemeral(tr(t.lang, stfErrEmpty))

@@ -49,6 +49,7 @@ const (
 	stfDraftFailed        textKey = "staff_draft_failed"
 	stfNoteSaved          textKey = "staff_note_saved"
 	stfTicketFinal        textKey = "staff_ticket_final"
+	stfOfficerErased      textKey = "staff_officer_erased" // arg: ticket id
 	stfFromOfficer        textKey = "staff_from_officer"
 	stfOfficerReopened    textKey = "staff_officer_reopened"
 	stfOfficerNotResolved textKey = "staff_officer_not_resolved"
