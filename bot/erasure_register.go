@@ -67,26 +67,36 @@ func OpenErasureRegister(dir string) (*ErasureRegister, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("erasure register: %w", err)
 	}
-	salt, err := loadSalt(dir)
+	records, err := readRecords(filepath.Join(dir, registerFile))
 	if err != nil {
 		return nil, fmt.Errorf("erasure register: %w", err)
 	}
-	r := &ErasureRegister{dir: dir, salt: salt, hashes: map[string]bool{}}
-	if r.records, err = readRecords(filepath.Join(dir, registerFile)); err != nil {
+	salt, err := loadSalt(dir, len(records))
+	if err != nil {
 		return nil, fmt.Errorf("erasure register: %w", err)
 	}
+	r := &ErasureRegister{dir: dir, salt: salt, records: records, hashes: map[string]bool{}}
 	for _, rec := range r.records {
 		r.hashes[rec.Officer] = true
 	}
 	return r, nil
 }
 
-// loadSalt reads dir's salt, creating it the first time. The new salt is
-// written whole to a temporary file and linked into place, so a crash never
-// leaves a short salt and two processes starting together agree on one.
-func loadSalt(dir string) ([]byte, error) {
+// loadSalt reads dir's salt, creating it the first time: while the
+// register holds no record (records is how many it holds). A salt missing
+// beside records was lost (the folder copied without it, a file deleted):
+// a new one would match none of them, so that Reapply would erase nobody
+// and a restored backup would bring every erased officer back. That is
+// refused. The new salt is written whole to a temporary file and linked
+// into place, so a crash never leaves a short salt and two processes
+// starting together agree on one.
+func loadSalt(dir string, records int) ([]byte, error) {
 	path := filepath.Join(dir, registerSaltFile)
 	salt, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && records > 0 {
+		return nil, fmt.Errorf("%s is missing, but %s holds erasures (%d) that only that salt can match: put the file %s back from a copy of the data directory (the database backups never hold it); with a new salt, a restored backup would bring every erased officer back",
+			path, filepath.Join(dir, registerFile), records, registerSaltFile)
+	}
 	if errors.Is(err, os.ErrNotExist) {
 		if err := createSalt(dir, path); err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,5 +139,52 @@ func TestErasureRegisterConcurrent(t *testing.T) {
 		if !r2.Matches(bot.Telegram, fmt.Sprint(i)) {
 			t.Errorf("officer %d lost", i)
 		}
+	}
+}
+
+// A register whose salt was lost while its records were kept refuses to
+// open, saying what is missing and where it comes back from, rather than
+// starting a new salt that would match none of the erased officers. The
+// records and the (absent) salt are left as they were, so that putting
+// the salt back is enough.
+func TestErasureRegisterMissingSaltWithRecords(t *testing.T) {
+	dir := t.TempDir()
+	r := openRegister(t, dir)
+	if err := r.Record(bot.Telegram, "12345", []string{"HT-000001"}, "officer request", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	salt := filepath.Join(dir, "salt")
+	saved, err := os.ReadFile(salt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(salt); err != nil {
+		t.Fatal(err)
+	}
+	_, err = bot.OpenErasureRegister(dir)
+	if err == nil {
+		t.Fatal("a register with records and no salt opened without error")
+	}
+	for _, want := range []string{salt, "erasures.jsonl", "copy of the data directory"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+	if _, statErr := os.Stat(salt); !os.IsNotExist(statErr) {
+		t.Errorf("a salt was created after the refusal (%v)", statErr)
+	}
+
+	if err := os.WriteFile(salt, saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := openRegister(t, dir); !r.Matches(bot.Telegram, "12345") {
+		t.Error("with the salt put back, the erased officer no longer matches")
+	}
+
+	// A register with no record yet still makes its salt.
+	fresh := t.TempDir()
+	openRegister(t, fresh)
+	if b, err := os.ReadFile(filepath.Join(fresh, "salt")); err != nil || len(b) != 32 {
+		t.Errorf("new register's salt: %d bytes, %v", len(b), err)
 	}
 }

@@ -30,9 +30,11 @@ func (t *turn) askErase() error {
 		if err != nil {
 			return fmt.Errorf("tickets of %s:%s: %w", t.m.Channel, t.m.UserID, err)
 		}
-		if !t.o.stored && len(ids) == 0 {
-			t.reply(tr(t.lang, txtPrivacyNothing))
-			return nil
+		if nothing, err := t.storesNothing(ids); err != nil || nothing {
+			if err == nil {
+				t.reply(tr(t.lang, txtPrivacyNothing))
+			}
+			return err
 		}
 		t.reply(tr(t.lang, txtPrivacyDeleteConfirm, ticketsKept(t.lang, len(ids)))).Buttons = [][]Button{{
 			{Text: tr(t.lang, btnPrivacyErase), Data: cbPrivacyErase, Style: "danger"},
@@ -64,7 +66,11 @@ func (t *turn) confirmErase() error {
 	if err != nil {
 		return fmt.Errorf("tickets of %s:%s: %w", t.m.Channel, t.m.UserID, err)
 	}
-	if !t.o.stored && len(ids) == 0 {
+	nothing, err := t.storesNothing(ids)
+	if err != nil {
+		return err
+	}
+	if nothing {
 		// Erased already (or nothing was ever kept): an old button.
 		t.toast("")
 		t.reply(tr(t.lang, txtPrivacyEraseNothing))
@@ -108,6 +114,17 @@ func erasePending(t *turn) (bool, error) {
 		return false, fmt.Errorf("erase requests: %w", err)
 	}
 	return found, nil
+}
+
+// storesNothing reports whether nothing is stored about the sender, who
+// has the tickets ids, as /dulieu finds it (privacy_mydata.go): the two
+// agree.
+func (t *turn) storesNothing(ids []string) (bool, error) {
+	if t.o.stored || len(ids) > 0 {
+		return false, nil
+	}
+	qs, err := t.questionsOf()
+	return len(qs) == 0, err
 }
 
 // ticketsKept is the confirmation's line on what becomes of the officer's

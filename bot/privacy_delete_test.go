@@ -139,3 +139,50 @@ func TestDeleteMyDataErasesAndAnOldButtonDoesNothing(t *testing.T) {
 	}
 	mustContain(t, h.one(h.msg(pdUser, "/dulieu")).Text, "Tôi không lưu thông tin nào về bạn.")
 }
+
+// An officer who had no ticket is told their data was deleted, without a
+// count of tickets kept.
+func TestDeleteMyDataWithoutTicketsSaysNoTicketCount(t *testing.T) {
+	for _, en := range []bool{false, true} {
+		h, _, run := newEraseHarness(t)
+		registered(h, pdUser, en)
+		press := h.press
+		if en {
+			press = func(u, s string) bot.Message { return enPress(h, u, s) }
+		}
+		h.one(h.msg(pdUser, "/xoadulieu"))
+		h.say(press(pdUser, "pd:erase"), 1)
+		run()
+		done := h.next()
+		want := "Đã xoá dữ liệu của bạn. Nếu bạn nhắn tin lại"
+		if en {
+			want = "Your data has been deleted. If you write to me again"
+		}
+		if done.ChatID != pdUser || !strings.Contains(done.Text, want) || strings.Contains(done.Text, "0") {
+			t.Errorf("en=%v: after the erasure: %q, want %q and no count", en, done.Text, want)
+		}
+	}
+}
+
+// Declining deletes the questions the officer asked, so that /xoadulieu's
+// "nothing is stored" and /dulieu agree, and both are true.
+func TestDeclineDeletesTheQuestionsAndDeleteMyDataAgreesWithMyData(t *testing.T) {
+	h := newPrivacyHarness(t, bot.RouterOptions{})
+	registered(h, pdUser, false)
+	h.kb.set("cấp lại", rtAnswer())
+	h.one(h.msg(pdUser, "Ai cấp lại văn bằng bảo hộ kiwiquestion?"))
+	if got := storedAbout(t, h.db, "kiwiquestion", "bot_questions"); len(got) == 0 {
+		t.Fatal("the answered question was not stored: the test does not test what it means to")
+	}
+	no := h.say(h.press(pdUser, "pd:no"), 2)
+	mustContain(t, no[1].Text, "các câu hỏi bạn đã gửi")
+	if got := storedAbout(t, h.db, "kiwiquestion", "bot_questions"); len(got) > 0 {
+		t.Errorf("the question survived the decline: %v", got)
+	}
+	mustContain(t, h.one(h.msg(pdUser, "/xoadulieu")).Text, "Tôi không lưu thông tin nào về bạn.")
+	md := h.one(h.msg(pdUser, "/dulieu"))
+	mustContain(t, md.Text, "Tôi không lưu thông tin nào về bạn.")
+	if len(md.Files) != 0 {
+		t.Errorf("/dulieu exported %d files about an officer it holds nothing of", len(md.Files))
+	}
+}

@@ -238,6 +238,7 @@ type eraseMode struct {
 func (e *Eraser) Erase(ctx context.Context, req EraseRequest) (EraseReport, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.finishLeftJobs()
 	return e.erase(ctx, req, eraseMode{record: true, confirm: true, scrub: true})
 }
 
@@ -312,9 +313,9 @@ func (e *Eraser) erase(ctx context.Context, req EraseRequest, mode eraseMode) (E
 	rep.Files, rep.Drafts, err = e.eraseFiles(done.after)
 	errs = append(errs, err)
 	if mode.scrub {
-		rep.Scrub, err = tickets.ScrubFreePages(ctx, e.db)
+		rep.Scrub, err = e.scrub(ctx)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("scrub free pages: %w", err))
+			errs = append(errs, err)
 		} else if mode.record {
 			// Scrubbed: this erasure is done, the next start need not
 			// re-apply it (privacy_erase_meta.go).

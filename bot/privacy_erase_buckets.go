@@ -135,7 +135,7 @@ func (e *Eraser) finalTx(req EraseRequest, scan officerScan, mode eraseMode, tot
 		if lang == "" {
 			lang = LangVI
 		}
-		confirm := Reply{Channel: req.Channel, ChatID: req.ChatID, Text: tr(lang, eraseConfirmKey, max(total+res.tickets, mode.told)), NoTrace: true}
+		confirm := Reply{Channel: req.Channel, ChatID: req.ChatID, Text: erasedText(lang, max(total+res.tickets, mode.told)), NoTrace: true}
 		if err := e.out.EnqueueTx(tx, confirm); err != nil {
 			return fmt.Errorf("queue the confirmation: %w", err)
 		}
@@ -149,6 +149,15 @@ func (e *Eraser) finalTx(req EraseRequest, scan officerScan, mode eraseMode, tot
 		return finalResult{}, fmt.Errorf("final transaction: %w", err)
 	}
 	return res, nil
+}
+
+// erasedText is the confirmation of an erasure that kept n tickets
+// anonymised: without the tickets' part when there were none.
+func erasedText(lang string, n int) string {
+	if n == 0 {
+		return tr(lang, txtPrivacyErasedNone)
+	}
+	return tr(lang, eraseConfirmKey, n)
 }
 
 // errDryRun rolls back holdsAnything's transaction.

@@ -22,23 +22,22 @@ import (
 // anonymised the ticket commits: a file deleted before a rollback could
 // not be brought back.
 
-// afterCommit is what an erasure does once its transactions committed.
+// afterCommit is what an erasure does once its transactions committed,
+// by ticket (privacy_erase_jobs.go stores it meanwhile).
 type afterCommit struct {
-	files  []string   // kept files to delete
-	drafts []draftJob // drafts whose question to erase
+	jobs []afterJob
 }
 
 // draftJob is one knowledge draft to rewrite without its question.
 type draftJob struct {
 	path     string
 	ticket   string // the ticket it was written from
-	question string // the question as the draft holds it
+	question string // the question as the draft holds it; "" when not known (a leftover job)
 	lang     string
 }
 
 func (a *afterCommit) add(o afterCommit) {
-	a.files = append(a.files, o.files...)
-	a.drafts = append(a.drafts, o.drafts...)
+	a.jobs = append(a.jobs, o.jobs...)
 }
 
 // keptFiles returns the files of tk's conversation that the bot keeps
@@ -69,7 +68,7 @@ func within(dir, path string) bool {
 // names (the promoted events), and the draft under KnowledgeDir. Only a
 // resolved or closed ticket can have been promoted, so the others' logs are
 // not read.
-func (e *Eraser) draftsOf(tx *tickets.Tx, tk *tickets.Ticket) ([]draftJob, error) {
+func (e *Eraser) draftsOf(tx *tickets.Tx, tk *tickets.Ticket) ([]string, error) {
 	if tk.State != tickets.StateResolved && tk.State != tickets.StateClosed {
 		return nil, nil
 	}
@@ -86,34 +85,43 @@ func (e *Eraser) draftsOf(tx *tickets.Tx, tk *tickets.Ticket) ([]draftJob, error
 			paths = append(paths, ev.Note)
 		}
 	}
-	out := make([]draftJob, 0, len(paths))
-	for _, p := range paths {
-		out = append(out, draftJob{path: p, ticket: tk.ID, question: tk.Text, lang: tk.Lang})
-	}
-	return out, nil
+	return paths, nil
 }
 
 // eraseFiles deletes the kept files and erases the question from the
-// drafts still there. It goes on past a failure and returns them all.
+// drafts still there, then deletes the stored jobs of the tickets whose
+// work is done. It goes on past a failure and returns them all.
 func (e *Eraser) eraseFiles(a afterCommit) (files, drafts int, err error) {
-	var errs []error
-	for _, p := range a.files {
-		switch err := os.Remove(p); {
-		case err == nil:
-			files++
-		case !errors.Is(err, fs.ErrNotExist):
-			errs = append(errs, fmt.Errorf("delete a kept file: %w", err))
+	var (
+		errs []error
+		done []string
+	)
+	for _, j := range a.jobs {
+		ok := true
+		for _, p := range j.Files {
+			switch err := os.Remove(p); {
+			case err == nil:
+				files++
+			case !errors.Is(err, fs.ErrNotExist):
+				ok = false
+				errs = append(errs, fmt.Errorf("delete a kept file: %w", err))
+			}
+		}
+		for _, p := range j.Drafts {
+			changed, err := eraseDraft(draftJob{path: p, ticket: j.Ticket, question: j.question, lang: j.Lang})
+			if err != nil {
+				ok = false
+				errs = append(errs, fmt.Errorf("erase the question of a knowledge draft of %s: %w", j.Ticket, err))
+			}
+			if changed {
+				drafts++
+			}
+		}
+		if ok {
+			done = append(done, j.Ticket)
 		}
 	}
-	for _, d := range a.drafts {
-		changed, err := eraseDraft(d)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("erase the question of a knowledge draft of %s: %w", d.ticket, err))
-		}
-		if changed {
-			drafts++
-		}
-	}
+	errs = append(errs, e.dropJobs(done))
 	return files, drafts, errors.Join(errs...)
 }
 
@@ -138,6 +146,7 @@ func eraseDraft(d draftJob) (bool, error) {
 	if q := strings.TrimSpace(d.question); q != "" {
 		body = bytes.ReplaceAll(body, []byte(q), []byte(marker))
 	}
+	body = replaceQuestionSection(body, marker)
 	var lines [][]byte
 	for _, l := range bytes.SplitAfter(head, []byte("\n")) {
 		if bytes.HasPrefix(l, []byte("title:")) {
@@ -150,6 +159,30 @@ func eraseDraft(d draftJob) (bool, error) {
 		return false, nil
 	}
 	return true, writeFileSynced(d.path, doc)
+}
+
+// draftQuestionHeadings are the headings tickets.Store.Promote puts above
+// a draft's question (vi, en).
+var draftQuestionHeadings = []string{"## Câu hỏi\n\n", "## Question\n\n"}
+
+// replaceQuestionSection replaces the text under the draft's question
+// heading, up to the next heading, with marker: how a leftover job, which
+// does not know the question, erases it.
+func replaceQuestionSection(body []byte, marker string) []byte {
+	for _, h := range draftQuestionHeadings {
+		i := bytes.Index(body, []byte(h))
+		if i < 0 {
+			continue
+		}
+		start := i + len(h)
+		end := bytes.Index(body[start:], []byte("\n\n## "))
+		if end < 0 {
+			return body // not a draft's layout: left as it is
+		}
+		out := append(bytes.Clone(body[:start]), marker...)
+		return append(out, body[start+end:]...)
+	}
+	return body
 }
 
 // splitFrontMatter splits a Markdown file into its front matter (from

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -165,11 +166,61 @@ func (e *Eraser) followUps(ctx context.Context) (left int, err error) {
 	return len(keys) - done, nil
 }
 
+// bucketOutboxQueue is the outbox's queue (package outbox's
+// outboxBucket), read by confirmationQueued.
+var bucketOutboxQueue = []byte("bot_outbox")
+
+// confirmationQueued reports whether the confirmation of follow-up f is
+// still in the outbox's queue as tx sees it. Only the items that carry
+// NoTrace (the erasures' confirmations) are decoded; one that cannot be
+// is not counted, as the outbox's Forget does not count it.
+func confirmationQueued(tx *bolt.Tx, f followUpRecord) bool {
+	b := tx.Bucket(bucketOutboxQueue)
+	if b == nil {
+		return false
+	}
+	found := false
+	_ = b.ForEach(func(_, v []byte) error {
+		if found || !bytes.Contains(v, []byte(`"no_trace":true`)) {
+			return nil
+		}
+		var it struct {
+			Reply Reply `json:"reply"`
+		}
+		if json.Unmarshal(v, &it) != nil {
+			return nil
+		}
+		r := it.Reply
+		found = r.NoTrace && r.Channel == f.Channel && r.ChatID == f.Chat
+		return nil
+	})
+	return found
+}
+
 // finishFollowUp finishes follow-up k once its confirmation has left the
 // outbox (the erasures' confirmations are its only NoTrace items), or its
 // time is up: in one transaction, so that nothing queued in between is
 // missed.
 func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
+	// Polled every second while the confirmation waits: a read
+	// transaction says whether there is anything to do, so that the wait
+	// costs no write (and no fsync) and does not decode the whole outbox.
+	wait := false
+	err = e.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketEraseFollowUps).Get(k)
+		var f followUpRecord
+		if v == nil || json.Unmarshal(v, &f) != nil {
+			return nil
+		}
+		wait = e.now().Before(f.Until) && confirmationQueued(tx, f)
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("bot: erase follow-up %x: %w", k, err)
+	}
+	if wait {
+		return false, nil
+	}
 	err = e.db.Update(func(tx *bolt.Tx) error {
 		finished = false
 		b := tx.Bucket(bucketEraseFollowUps)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/mostvn/supportbot/tickets"
 )
 
 // How many of the register's erasures this database has had applied. The
@@ -33,7 +35,11 @@ var (
 
 // metaCount reads one of bucketEraseMeta's counts in tx; 0 when absent.
 func metaCount(tx *bolt.Tx, key []byte) uint64 {
-	if v := tx.Bucket(bucketEraseMeta).Get(key); len(v) == 8 {
+	b := tx.Bucket(bucketEraseMeta)
+	if b == nil { // no Eraser ever ran on this file
+		return 0
+	}
+	if v := b.Get(key); len(v) == 8 {
 		return binary.BigEndian.Uint64(v)
 	}
 	return 0
@@ -43,7 +49,24 @@ func metaCount(tx *bolt.Tx, key []byte) uint64 {
 // must be scrubbed after it commits.
 func oweScrub(tx *bolt.Tx) error {
 	n := metaCount(tx, keyScrubOwed) + 1
-	return tx.Bucket(bucketEraseMeta).Put(keyScrubOwed, binary.BigEndian.AppendUint64(nil, n))
+	b, err := tx.CreateBucketIfNotExists(bucketEraseMeta) // the Router's decline may come first
+	if err != nil {
+		return err
+	}
+	return b.Put(keyScrubOwed, binary.BigEndian.AppendUint64(nil, n))
+}
+
+// scrub scrubs the free pages and clears the scrub owed before it.
+func (e *Eraser) scrub(ctx context.Context) (tickets.ScrubStats, error) {
+	owed, err := e.scrubOwed()
+	if err != nil {
+		return tickets.ScrubStats{}, err
+	}
+	st, err := tickets.ScrubFreePages(ctx, e.db)
+	if err != nil {
+		return st, fmt.Errorf("scrub free pages: %w", err)
+	}
+	return st, e.scrubPaid(owed)
 }
 
 // scrubOwed returns the count of deletions whose scrub is owed.

@@ -64,6 +64,11 @@ func (e *Eraser) ReapplyAll(ctx context.Context) (ReapplyReport, error) {
 func (e *Eraser) reapplyAll(ctx context.Context) (ReapplyReport, error) {
 	var rep ReapplyReport
 	start := time.Now()
+	e.finishLeftJobs()
+	owed, err := e.scrubOwed()
+	if err != nil {
+		return rep, fmt.Errorf("bot: reapply erasures: %w", err)
+	}
 	recs, err := e.reg.Records()
 	if err != nil {
 		return rep, fmt.Errorf("bot: reapply erasures: %w", err)
@@ -133,9 +138,9 @@ func (e *Eraser) reapplyAll(ctx context.Context) (ReapplyReport, error) {
 	rep.Took = time.Since(start)
 	// A database behind the register is scrubbed even when no data was
 	// left: the erasure whose scrub a crash cut short left its free pages.
-	if rep.Tickets > 0 || rep.Officers > 0 || done < uint64(len(recs)) {
-		if rep.Scrub, err = tickets.ScrubFreePages(ctx, e.db); err != nil {
-			return rep, fmt.Errorf("bot: reapply erasures: re-applied, but scrub free pages: %w", err)
+	if rep.Tickets > 0 || rep.Officers > 0 || done < uint64(len(recs)) || owed > 0 {
+		if rep.Scrub, err = e.scrub(ctx); err != nil {
+			return rep, fmt.Errorf("bot: reapply erasures: re-applied, but: %w", err)
 		}
 	}
 	if err := e.markApplied(len(recs), false); err != nil {

@@ -110,6 +110,9 @@ func (e *Eraser) Wake() {
 func (e *Eraser) Run(ctx context.Context) error {
 	running.add(e)
 	defer running.remove(e)
+	e.mu.Lock()
+	e.finishLeftJobs()
+	e.mu.Unlock()
 	e.reapplyIfDue(ctx)
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -38,8 +38,8 @@ func (e *Eraser) anonymiseBatch(ids []string, by tickets.Actor, why string, line
 // officer about them), then queues the edit of each ticket's triage card
 // (ending with line) and of the thread posts that relayed the officer's
 // messages. What the ticket names outside the database (files the bot
-// kept, knowledge drafts) is read before its key is gone and returned for
-// after the commit.
+// kept, knowledge drafts) is read before its key is gone, stored with the
+// batch (privacy_erase_jobs.go) and returned for after the commit.
 func (e *Eraser) anonymiseTx(tx *tickets.Tx, ids []string, by tickets.Actor, why string, line textKey) (batchResult, error) {
 	var res batchResult
 	todo := make([]*tickets.Ticket, 0, len(ids))
@@ -66,18 +66,28 @@ func (e *Eraser) anonymiseTx(tx *tickets.Tx, ids []string, by tickets.Actor, why
 	res.dropped = n
 	var replies []Reply
 	for _, tk := range todo {
-		res.after.files = append(res.after.files, e.keptFiles(tk)...)
 		drafts, err := e.draftsOf(tx, tk)
 		if err != nil {
 			return res, err
 		}
-		res.after.drafts = append(res.after.drafts, drafts...)
+		if job := (afterJob{Ticket: tk.ID, Lang: tk.Lang, Files: e.keptFiles(tk), Drafts: drafts, question: tk.Text}); len(job.Files)+len(job.Drafts) > 0 {
+			if err := putJob(btx, job); err != nil {
+				return res, err
+			}
+			res.after.jobs = append(res.after.jobs, job)
+		}
 		done, err := tx.Anonymise(tk.ID, by, why)
 		if err != nil {
 			return res, fmt.Errorf("anonymise %s: %w", tk.ID, err)
 		}
 		res.tickets++
 		replies = append(replies, e.erasedPosts(btx, tk, done, line, cardPending[tk.ID])...)
+	}
+	// The file keeps the freed pages of what was anonymised until they are
+	// scrubbed: a run cut short leaves the debt for the next (Run's
+	// follow-ups, ApplyRetention, Erase).
+	if err := oweScrub(btx); err != nil {
+		return res, fmt.Errorf("note the scrub owed: %w", err)
 	}
 	if err := e.out.EnqueueTx(btx, replies...); err != nil {
 		return res, fmt.Errorf("queue the edits of erased posts: %w", err)

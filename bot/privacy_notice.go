@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -170,9 +171,23 @@ func (t *turn) agree() error {
 
 // decline takes the officer's refusal. A stored record (made before the
 // notice, or with an agreement now withdrawn) is deleted, with what the
-// schedules keep of them; their tickets stay, for /xoadulieu to erase.
+// schedules keep of them, and so are the questions they asked (kept for
+// the feedback buttons); their tickets stay, for /xoadulieu to erase.
 func (t *turn) decline() error {
 	t.toast("")
+	n, err := forgetQuestionsTx(t.tx, t.m.Channel, t.m.UserID)
+	if err != nil {
+		return err
+	}
+	if n > 0 || t.o.stored {
+		// What was deleted stays in the file's free pages until scrubbed.
+		if err := oweScrub(t.tx); err != nil {
+			return fmt.Errorf("note the scrub owed: %w", err)
+		}
+		if e := t.r.eraser; e != nil {
+			t.tx.OnCommit(e.wakeFollowUp) // its follow-ups pay a scrub owed
+		}
+	}
 	if !t.o.stored {
 		t.o.Step, t.o.DraftProvince, t.o.DraftCommune = "", "", ""
 		t.reply(tr(t.lang, txtPrivacyDeclined))
@@ -188,6 +203,29 @@ func (t *turn) decline() error {
 	t.o = &officer{Channel: t.o.Channel, UserID: t.o.UserID} // unkeepable: nothing is written back
 	t.reply(tr(t.lang, txtPrivacyDeclinedStored)).RemoveKB = hadKeyboard
 	return nil
+}
+
+// forgetQuestionsTx deletes the questions ch's user userID asked, and
+// returns how many.
+func forgetQuestionsTx(tx *bolt.Tx, ch Channel, userID string) (int, error) {
+	req := EraseRequest{Channel: ch, UserID: userID}
+	b := tx.Bucket(bucketQuestions)
+	var ks [][]byte // collected first: deleting under ForEach is not allowed
+	err := b.ForEach(func(k, v []byte) error {
+		if req.question(v) {
+			ks = append(ks, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("questions of %s:%s: %w", ch, userID, err)
+	}
+	for _, k := range ks {
+		if err := b.Delete(k); err != nil {
+			return 0, fmt.Errorf("delete a question of %s:%s: %w", ch, userID, err)
+		}
+	}
+	return len(ks), nil
 }
 
 // RecordConsent stores in tx, a write transaction of the Router's database,

@@ -38,6 +38,7 @@ var keyPrivacyRetention = []byte("privacy_retention") // -> 8-byte big-endian un
 func (e *Eraser) ApplyRetention(ctx context.Context, before time.Time) (int, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.finishLeftJobs()
 	start := time.Now()
 	var done batchResult
 	for first := true; ; first = false {
@@ -68,18 +69,25 @@ func (e *Eraser) ApplyRetention(ctx context.Context, before time.Time) (int, err
 		}
 	}
 	if done.tickets == 0 {
+		// A run cut short before its scrub left the scrub owed.
+		if owed, err := e.scrubOwed(); err != nil || owed == 0 {
+			return 0, err
+		}
+		if _, err := e.scrub(ctx); err != nil {
+			return 0, fmt.Errorf("bot: retention: %w", err)
+		}
 		return 0, nil
 	}
 	took := time.Since(start)
 	files, drafts, ferr := e.eraseFiles(done.after)
-	scrub, serr := tickets.ScrubFreePages(ctx, e.db)
+	scrub, serr := e.scrub(ctx)
 	e.log.Info("expired tickets anonymised", "tickets", done.tickets, "posts", done.posts, "files", files,
 		"drafts", drafts, "took", took, "scrub_pages", scrub.Pages, "scrub_took", scrub.Took)
 	if ferr != nil {
 		return done.tickets, fmt.Errorf("bot: retention: anonymised, but: %w", ferr)
 	}
 	if serr != nil {
-		return done.tickets, fmt.Errorf("bot: retention: anonymised, but scrub free pages: %w", serr)
+		return done.tickets, fmt.Errorf("bot: retention: anonymised, but: %w", serr)
 	}
 	return done.tickets, nil
 }

@@ -469,7 +469,13 @@ func (r *Router) OnFailed(tx *bolt.Tx, rep Reply, err error) error {
 	}
 	if rep.TicketID == "" {
 		// Logged once, after commit: a shared group commit may run this twice.
-		tx.OnCommit(func() { r.log.Warn("reply not delivered", "channel", rep.Channel, "chat", rep.ChatID, "err", err) })
+		// A NoTrace reply (an erasure's confirmation) is to an erased
+		// officer: their id stays out of the logs.
+		attrs := []any{"channel", rep.Channel, "chat", rep.ChatID, "err", err}
+		if rep.NoTrace {
+			attrs = []any{"channel", rep.Channel, "err", err}
+		}
+		tx.OnCommit(func() { r.log.Warn("reply not delivered", attrs...) })
 		return nil
 	}
 	reason := "delivery failed"

@@ -104,11 +104,7 @@ func (r *Router) card(tx *tickets.Tx, tk *tickets.Ticket, now time.Time) (Reply,
 			b.WriteString("\n\n" + tr(lang, stfCardSimilar))
 		}
 		shown++
-		line := "\n• <b>" + esc(s.ID) + "</b>: " + esc(shorten(s.Text, 100))
-		if s.Answer != "" {
-			line += " → " + esc(shorten(s.Answer, 160))
-		}
-		b.WriteString(line)
+		b.WriteString(similarLine(lang, s))
 	}
 
 	assignee := tr(lang, stfNobody)
@@ -211,4 +207,19 @@ func shortenKeepLines(s string, max int) string {
 		return s
 	}
 	return strings.TrimSpace(string(r[:max-1])) + "…"
+}
+
+// similarLine names a similar resolved ticket by its ID, topic and date and
+// the first words of the staff's answer. Never the other officer's
+// question: erasing that officer edits only their own ticket's posts, so
+// their words quoted on this card would outlive the erasure in Slack.
+func similarLine(lang string, s tickets.SimilarTicket) string {
+	line := "\n• <b>" + esc(s.ID) + "</b> · " + esc(tickets.TopicLabel(orOther(s.Topic), lang))
+	if !s.ResolvedAt.IsZero() {
+		line += " · " + formatDate(lang, s.ResolvedAt.In(vietnamTime))
+	}
+	if s.Answer != "" {
+		line += " → " + esc(shorten(s.Answer, 120))
+	}
+	return line
 }

@@ -22,7 +22,7 @@ func TestStaffReplyOnAnErasedTicketIsRefusedAndSaysWhy(t *testing.T) {
 
 	h.add(h.inThreadMsg("U1", bot.RoleStaff, c.ID, "Chào anh, hồ sơ nộp tại Sở"))
 	r := h.want("the notice to the staff member", ephemeralTo("U1"))
-	mustContain(t, r.Text, id, "đã xoá dữ liệu cá nhân", "không được gửi")
+	mustContain(t, r.Text, id, "Dữ liệu cá nhân", "đã được xoá", "không được gửi")
 	h.none("a relay to the officer", toOfficer("100"))
 	if after := h.ticket(id); after.Events != before.Events || len(after.Messages) != len(before.Messages) {
 		t.Errorf("the reply was kept on the erased ticket: %d→%d events", before.Events, after.Events)

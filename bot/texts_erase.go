@@ -6,9 +6,10 @@ package bot
 // English versions live in texts_erase_vi.go and texts_erase_en.go and join
 // the catalogue when the package starts.
 const (
-	// ersCardErased and ersCardExpired end an erased ticket's card: who
-	// asked for the erasure (the officer or an operator), or that its
-	// retention period ran out.
+	// ersCardErased and ersCardExpired end an erased ticket's card: why
+	// it was erased, an erasure request (Eraser.Erase, whoever ran it, or
+	// its re-application after a restore) or the end of its retention
+	// period; neither says who ran it.
 	ersCardErased  textKey = "erase_card_erased"
 	ersCardExpired textKey = "erase_card_expired"
 	// ersCardGone ends the card of an anonymised ticket rendered later

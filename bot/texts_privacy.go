@@ -65,7 +65,8 @@ const (
 	txtPrivacyEraseCancelled  textKey = "privacy_erase_cancelled"
 	txtPrivacyErasePending    textKey = "privacy_erase_pending"
 	txtPrivacyEraseNothing    textKey = "privacy_erase_nothing"
-	txtPrivacyErased          textKey = "privacy_erased" // sent by the Eraser; arg: tickets anonymised (int)
+	txtPrivacyErased          textKey = "privacy_erased"      // sent by the Eraser; arg: tickets anonymised (int)
+	txtPrivacyErasedNone      textKey = "privacy_erased_none" // txtPrivacyErased to an officer who had no ticket
 )
 
 func init() {

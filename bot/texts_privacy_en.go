@@ -22,7 +22,7 @@ var textsPrivacyEN = map[textKey]string{
 	txtPrivacyAgreedAskAgain:   "You have agreed to your data being kept. Send your question again, or use /ticket &lt;description&gt; to open a ticket for the support staff.",
 	txtPrivacyDeclined: "You declined, so I keep nothing about you. You can still ask questions and read the answers. " +
 		"To pass a question to the support staff, send /start and choose “Agree”.",
-	txtPrivacyDeclinedStored: "You declined: I deleted your registration and keep nothing more. " +
+	txtPrivacyDeclinedStored: "You declined: I deleted your registration and the questions you asked me. " +
 		"Your existing tickets stay so that the support staff can answer you; to delete them too, use /deletemydata. " +
 		"You can still ask questions and read the answers.",
 
@@ -71,4 +71,5 @@ var textsPrivacyEN = map[textKey]string{
 	txtPrivacyErasePending:   "Your data is being deleted. I will tell you when it is done.",
 	txtPrivacyEraseNothing:   "Nothing to delete: nothing is stored about you.",
 	txtPrivacyErased:         "Your data has been deleted. Support tickets kept anonymised: %d. If you write to me again, I will ask for your agreement as the first time.",
+	txtPrivacyErasedNone:     "Your data has been deleted. If you write to me again, I will ask for your agreement as the first time.",
 }

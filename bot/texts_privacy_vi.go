@@ -22,7 +22,7 @@ var textsPrivacyVI = map[textKey]string{
 	txtPrivacyAgreedAskAgain:   "Bạn đã đồng ý lưu dữ liệu. Hãy gửi lại câu hỏi, hoặc dùng /ticket &lt;mô tả&gt; để mở phiếu cho cán bộ hỗ trợ.",
 	txtPrivacyDeclined: "Bạn đã không đồng ý, nên tôi không lưu gì về bạn. Bạn vẫn có thể gõ câu hỏi và đọc câu trả lời. " +
 		"Muốn chuyển câu hỏi cho cán bộ hỗ trợ, hãy gõ /start và chọn “Đồng ý”.",
-	txtPrivacyDeclinedStored: "Bạn đã không đồng ý: tôi đã xoá thông tin đăng ký của bạn và không lưu thêm gì. " +
+	txtPrivacyDeclinedStored: "Bạn đã không đồng ý: tôi đã xoá thông tin đăng ký của bạn và các câu hỏi bạn đã gửi. " +
 		"Các phiếu đã có vẫn được giữ để cán bộ hỗ trợ trả lời bạn; muốn xoá cả các phiếu đó, hãy dùng /xoadulieu. " +
 		"Bạn vẫn có thể gõ câu hỏi và đọc câu trả lời.",
 
@@ -71,4 +71,5 @@ var textsPrivacyVI = map[textKey]string{
 	txtPrivacyErasePending:   "Dữ liệu của bạn đang được xoá. Tôi sẽ báo khi xong.",
 	txtPrivacyEraseNothing:   "Không có gì để xoá: tôi không lưu thông tin nào về bạn.",
 	txtPrivacyErased:         "Đã xoá dữ liệu của bạn; %d phiếu hỗ trợ được giữ lại ở dạng ẩn danh. Nếu bạn nhắn tin lại, tôi sẽ hỏi ý kiến bạn như lần đầu.",
+	txtPrivacyErasedNone:     "Đã xoá dữ liệu của bạn. Nếu bạn nhắn tin lại, tôi sẽ hỏi ý kiến bạn như lần đầu.",
 }

@@ -43,7 +43,7 @@ var textsStaffEN = map[textKey]string{
 	stfDraftWritten:       "📚 Knowledge base draft written: <code>%s</code>. Check it against the official source before it goes into the corpus.",
 	stfDraftFailed:        "❗ The knowledge base draft could not be written: %s. Retry with <code>supportbot tickets promote %s</code>",
 	stfNoteSaved:          "📝 Internal note saved on ticket %s. The officer does not see it.",
-	stfOfficerErased:      "The officer of ticket %s has erased their personal data, so I have no way to reach them: this reply was neither sent nor kept. The ticket can still be closed; for an internal note, start the message with “note:”.",
+	stfOfficerErased:      "The personal data of ticket %s was erased (at the officer's request or at the end of its retention period), so nothing can reach the officer: this reply was neither sent nor kept. The ticket can still be closed; for an internal note, start the message with “note:”.",
 	stfTicketFinal:        "Ticket %s is closed, so nothing more goes to the officer. For an internal note, start the message with “note:”.",
 	stfFromOfficer:        "<b>%s</b> (officer): %s",
 	stfOfficerReopened:    "🔁 The officer wrote again, so the ticket was reopened.",

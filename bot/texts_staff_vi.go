@@ -43,7 +43,7 @@ var textsStaffVI = map[textKey]string{
 	stfDraftWritten:       "📚 Đã tạo bản nháp cho cơ sở tri thức: <code>%s</code>. Cần kiểm tra với nguồn chính thức trước khi đưa vào kho.",
 	stfDraftFailed:        "❗ Không tạo được bản nháp cho cơ sở tri thức: %s. Thử lại: <code>supportbot tickets promote %s</code>",
 	stfNoteSaved:          "📝 Đã lưu ghi chú nội bộ vào phiếu %s. Cán bộ hỏi không thấy ghi chú này.",
-	stfOfficerErased:      "Cán bộ hỏi phiếu %s đã xoá dữ liệu cá nhân của mình, nên tôi không còn cách liên lạc với họ: trả lời này không được gửi và không được lưu. Phiếu vẫn đóng được; ghi chú nội bộ: bắt đầu tin nhắn bằng “note:”.",
+	stfOfficerErased:      "Dữ liệu cá nhân của phiếu %s đã được xoá (theo yêu cầu của cán bộ hoặc khi hết thời hạn lưu trữ), nên không còn cách nào liên lạc với cán bộ: trả lời này không được gửi và không được lưu. Phiếu vẫn đóng được; ghi chú nội bộ: bắt đầu tin nhắn bằng “note:”.",
 	stfTicketFinal:        "Phiếu %s đã đóng nên không gửi thêm cho cán bộ hỏi được. Ghi chú nội bộ: bắt đầu tin nhắn bằng “note:”.",
 	stfFromOfficer:        "<b>%s</b> (cán bộ hỏi): %s",
 	stfOfficerReopened:    "🔁 Cán bộ hỏi đã nhắn thêm nên phiếu được mở lại.",

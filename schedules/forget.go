@@ -116,13 +116,16 @@ func forgetFired(tx *bolt.Tx, officer string) (int, error) {
 }
 
 // forgetConfirmations deletes the officer's own confirmations and clears
-// who made a unit's.
+// who made a unit's. It runs inside the erasure's write transaction over
+// every confirmation ever made (tens of thousands a year), so only those
+// whose bytes hold the officer's key are decoded.
 func forgetConfirmations(tx *bolt.Tx, officer string) (int, error) {
 	b := tx.Bucket(bucketConfirmed)
 	if b == nil {
 		return 0, nil
 	}
 	own := append([]byte{0}, Unit{Kind: UnitOfficer, Officer: officer}.Key()...)
+	needle := []byte(officer)
 	var doomed [][]byte
 	rewrite := map[string][]byte{}
 	c := b.Cursor()
@@ -130,6 +133,9 @@ func forgetConfirmations(tx *bolt.Tx, officer string) (int, error) {
 		if bytes.HasSuffix(k, own) {
 			doomed = append(doomed, bytes.Clone(k))
 			continue
+		}
+		if !bytes.Contains(v, needle) {
+			continue // names someone else: neither its unit nor who is the officer
 		}
 		var cf Confirmation
 		if json.Unmarshal(v, &cf) != nil {

@@ -321,3 +321,120 @@ func TestForgetOfficerRefusesBadInput(t *testing.T) {
 		t.Error("ForgetOfficer in a read-only transaction: no error")
 	}
 }
+
+// fgConfirmed returns the stored bytes of every confirmation, by key.
+func fgConfirmed(t testing.TB, db *bolt.DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("schedules_confirmed"))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error { out[string(k)] = string(v); return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// Only the erased officer's confirmations change: another officer whose
+// key begins with theirs ("telegram:55" beside "telegram:5") keeps
+// theirs byte for byte, as does everyone else's.
+func TestForgetOfficerConfirmationsOfOthersUntouched(t *testing.T) {
+	e := newRemEnv(t, nil, schedules.Options{})
+	occ := vn(2026, 12, 20, 0, 0)
+	at := vn(2026, 12, 2, 9, 0)
+	commune := func(name string) schedules.Unit {
+		return schedules.Unit{Kind: schedules.UnitCommune, Province: "Lào Cai", Commune: name}
+	}
+	own := func(officer string) schedules.Unit {
+		return schedules.Unit{Kind: schedules.UnitOfficer, Officer: officer}
+	}
+	confs := []struct {
+		unit schedules.Unit
+		who  string
+	}{
+		{commune("Xã A"), "telegram:5"},
+		{commune("Xã B"), "telegram:55"},
+		{commune("Xã C"), "telegram:7"},
+		{own("telegram:5"), "telegram:5"},
+		{own("telegram:55"), "telegram:55"},
+	}
+	err := e.db.Update(func(tx *bolt.Tx) error {
+		for _, c := range confs {
+			if _, err := schedules.ConfirmTx(tx, "t-commune", occ, c.unit, c.who, at); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fgConfirmed(t, e.db)
+	fgForget(t, e.db, "telegram:5")
+	after := fgConfirmed(t, e.db)
+
+	err = e.db.View(func(tx *bolt.Tx) error {
+		if c := schedules.ConfirmedTx(tx, "t-commune", occ, commune("Xã A")); c == nil || c.Who != "" || !c.At.Equal(at) {
+			t.Errorf("Xã A's confirmation by the erased officer = %+v, want it kept, at its time, by nobody named", c)
+		}
+		if c := schedules.ConfirmedTx(tx, "t-commune", occ, own("telegram:5")); c != nil {
+			t.Errorf("the erased officer's own confirmation survives: %+v", c)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := 0
+	for k, v := range before {
+		if after[k] != v {
+			changed++
+		}
+	}
+	for _, u := range []schedules.Unit{commune("Xã B"), commune("Xã C"), own("telegram:55")} {
+		k := "t-commune\x00" + schedules.OccurrenceKey(occ) + "\x00" + u.Key()
+		if before[k] == "" || after[k] != before[k] {
+			t.Errorf("%s's confirmation changed: %q, was %q", u.Key(), after[k], before[k])
+		}
+	}
+	if changed != 2 {
+		t.Errorf("%d confirmations changed, want 2 (Xã A's rewritten, the officer's own deleted)", changed)
+	}
+}
+
+// BenchmarkForgetOfficerConfirmations is the confirmations' share of an
+// erasure's write transaction in a store of two years of monthly reports
+// from every commune, the officer having confirmed none of them.
+func BenchmarkForgetOfficerConfirmations(b *testing.B) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "bot.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	occ := vn(2024, 1, 20, 0, 0)
+	err = db.Update(func(tx *bolt.Tx) error {
+		for m := 0; m < 24; m++ {
+			for u := 0; u < 3321; u++ {
+				unit := schedules.Unit{Kind: schedules.UnitCommune, Province: "Hà Nội", Commune: fmt.Sprintf("Xã %d", u)}
+				if _, err := schedules.ConfirmTx(tx, "t-commune", occ.AddDate(0, m, 0), unit, fmt.Sprintf("telegram:%d", 1000000+u), occ); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		err := db.Update(func(tx *bolt.Tx) error { _, err := schedules.ForgetOfficer(tx, "telegram:5"); return err })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -92,9 +92,13 @@ func (s *retryStage) exec(ctx context.Context, d *outDelivery) error {
 		wait = ra.RetryAfter()
 	}
 	d.notBefore = d.now().Add(wait)
-	s.log.Warn("outbox: send failed, will retry",
-		"channel", r.Channel, "chat", r.ChatID, "seq", d.seq, "kind", kind,
-		"attempt", d.attempts, "wait", wait, "err", err)
+	attrs := []any{"channel", r.Channel, "chat", r.ChatID, "seq", d.seq, "kind", kind,
+		"attempt", d.attempts, "wait", wait, "err", err}
+	if r.NoTrace {
+		// An erasure's confirmation: its chat is the erased officer's id.
+		attrs = append(attrs[:2], attrs[4:]...)
+	}
+	s.log.Warn("outbox: send failed, will retry", attrs...)
 	return nil
 }
 

@@ -167,7 +167,7 @@ func (s *Sender) Send(ctx context.Context, r bot.Reply) (sentID string, retry bo
 	case r.Kind == outbox.KindMessage, r.Kind == outbox.KindEphemeral:
 		return s.message(ctx, r)
 	default:
-		return "", false, fmt.Errorf("telegram: send %q to chat %s: %w", r.Kind, r.ChatID, outbox.ErrUnsupported)
+		return "", false, fmt.Errorf("telegram: send %q%s: %w", r.Kind, toChat(r), outbox.ErrUnsupported)
 	}
 }
 
@@ -230,7 +230,7 @@ func (s *Sender) sendText(ctx context.Context, chat any, r bot.Reply, text strin
 		if i < len(parts)-1 {
 			pr.Buttons, pr.Keyboard, pr.RemoveKB = nil, nil, false
 		}
-		id, retry, err := s.deliver(ctx, r.ChatID, part, func(ctx context.Context, text string, mode models.ParseMode) (string, int, error) {
+		id, retry, err := s.deliver(ctx, namedChat(r), part, func(ctx context.Context, text string, mode models.ParseMode) (string, int, error) {
 			return s.send(ctx, s.params(chat, pr, text, mode))
 		})
 		if err != nil {
@@ -260,11 +260,32 @@ func (s *Sender) deliver(ctx context.Context, chat, text string,
 	}
 	id, status, err2 := try(ctx, StripHTML(text), "")
 	if err2 == nil {
-		s.log.Warn("telegram: sent as plain text after Telegram refused the HTML", "chat", chat, "err", err)
+		if chat == "" {
+			s.log.Warn("telegram: sent as plain text after Telegram refused the HTML", "err", err)
+		} else {
+			s.log.Warn("telegram: sent as plain text after Telegram refused the HTML", "chat", chat, "err", err)
+		}
 		return id, false, nil
 	}
 	retry, err2 = s.classify(err2, status, chat)
 	return "", retry, fmt.Errorf("%w (as HTML: %v)", err2, err)
+}
+
+// namedChat is the chat id errors and logs may name: none for a NoTrace
+// reply (an erasure's confirmation), whose chat is an erased officer's id
+// and must not outlive the erasure in the logs.
+func namedChat(r bot.Reply) string {
+	if r.NoTrace {
+		return ""
+	}
+	return r.ChatID
+}
+
+func toChat(r bot.Reply) string {
+	if c := namedChat(r); c != "" {
+		return " to chat " + c
+	}
+	return ""
 }
 
 func (s *Sender) params(chat any, r bot.Reply, text string, mode models.ParseMode) *tgbot.SendMessageParams {

@@ -86,8 +86,12 @@ func retentionWords(d time.Duration, lang string) string {
 	switch {
 	case d <= 0:
 		return tr("không giới hạn", "no limit")
+	case d == month:
+		return tr("1 tháng", "1 month")
 	case d%month == 0:
 		return fmt.Sprintf(tr("%d tháng", "%d months"), d/month)
+	case d == day:
+		return tr("1 ngày", "1 day")
 	case d%day == 0:
 		return fmt.Sprintf(tr("%d ngày", "%d days"), d/day)
 	}

@@ -4,14 +4,17 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mostvn/supportbot/bot"
+	"github.com/mostvn/supportbot/tickets"
 )
 
 // privacyStatus is the personal-data part of `supportbot status`: the
-// retention in force, the erasures recorded, and the daily backups that
-// still hold data erased since they were taken.
+// retention in force, the erasures recorded, and the daily backups and
+// files set aside by restore that still hold data erased since they were
+// written.
 type privacyStatus struct {
 	Retention     string `json:"retention"` // as SUPPORTBOT_RETENTION reads it: "24mo", "off"
 	retention     time.Duration
@@ -25,9 +28,64 @@ type privacyStatus struct {
 	// pruning (SUPPORTBOT_BACKUP_KEEP), if the bot keeps running with
 	// backups on.
 	AgeOutBy time.Time `json:"backups_age_out_by,omitzero"`
+	// PreRestoreBeforeErasure counts the files restore set aside in the
+	// data directory (supportbot.db.pre-restore[.N]) last written before
+	// the latest erasure: no erasure reached them, no pruning deletes
+	// them.
+	PreRestoreBeforeErasure int `json:"pre_restore_before_erasure"`
 }
 
-// collectPrivacy reads the register and the backup folder.
+// preRestoreName is the name tickets.Restore gives the file it sets
+// aside: supportbot.db.pre-restore, then .1, .2, … when that exists.
+const preRestoreName = tickets.DBFile + ".pre-restore"
+
+func isPreRestore(name string) bool {
+	if name == preRestoreName {
+		return true
+	}
+	n, ok := strings.CutPrefix(name, preRestoreName+".")
+	if !ok || n == "" {
+		return false
+	}
+	for _, r := range n {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// countPreRestore counts the files restore set aside in dataDir that were
+// last written before t.
+func countPreRestore(dataDir string, t time.Time) (int, error) {
+	entries, err := os.ReadDir(dataDir)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("%s: %w", keyDataDir, err)
+	}
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() || !isPreRestore(e.Name()) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			if os.IsNotExist(err) {
+				continue // deleted since the listing
+			}
+			return 0, fmt.Errorf("%s: %w", keyDataDir, err)
+		}
+		if fi.ModTime().Before(t) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// collectPrivacy reads the register, the data directory and the backup
+// folder.
 func collectPrivacy(cfg Config, reg *bot.ErasureRegister) (privacyStatus, error) {
 	ps := privacyStatus{Retention: formatRetention(cfg.Retention), retention: cfg.Retention}
 	if reg == nil {
@@ -38,7 +96,13 @@ func collectPrivacy(cfg Config, reg *bot.ErasureRegister) (privacyStatus, error)
 		return ps, err
 	}
 	ps.Erasures, ps.LatestErasure = len(recs), reg.Latest()
-	if ps.LatestErasure.IsZero() || cfg.BackupDir == "" {
+	if ps.LatestErasure.IsZero() {
+		return ps, nil
+	}
+	if ps.PreRestoreBeforeErasure, err = countPreRestore(cfg.DataDir, ps.LatestErasure); err != nil {
+		return ps, err
+	}
+	if cfg.BackupDir == "" {
 		return ps, nil
 	}
 	entries, err := os.ReadDir(cfg.BackupDir)
@@ -92,5 +156,16 @@ func writePrivacyStatus(a *app, w io.Writer, ps privacyStatus) {
 			"%d bản sao lưu có trước lần xoá ngày %s và còn giữ dữ liệu đã xoá; khôi phục sẽ xoá lại, và chúng hết hạn trước %s",
 			"%d backups predate the erasure of %s and still hold erased data; they are re-erased on restore and age out by %s")+"\n",
 			ps.BackupsBeforeErasure, ps.LatestErasure.Local().Format(date), ps.AgeOutBy.Local().Format(date))
+	}
+	if ps.PreRestoreBeforeErasure == 1 {
+		fmt.Fprintf(w, "\t"+a.tr(
+			"1 tệp do lệnh khôi phục giữ lại trong thư mục dữ liệu (%s…) có trước lần xoá ngày %s và còn giữ dữ liệu đã xoá; hãy xoá nó khi đã chắc chắn giữ bản khôi phục",
+			"1 file kept by restore in the data directory (%s…) predates the erasure of %s and still holds erased data; delete it once the restore is confirmed")+"\n",
+			preRestoreName, ps.LatestErasure.Local().Format(date))
+	} else if ps.PreRestoreBeforeErasure > 1 {
+		fmt.Fprintf(w, "\t"+a.tr(
+			"%d tệp do lệnh khôi phục giữ lại trong thư mục dữ liệu (%s…) có trước lần xoá ngày %s và còn giữ dữ liệu đã xoá; hãy xoá chúng khi đã chắc chắn giữ bản khôi phục",
+			"%d files kept by restore in the data directory (%s…) predate the erasure of %s and still hold erased data; delete them once the restore is confirmed")+"\n",
+			ps.PreRestoreBeforeErasure, preRestoreName, ps.LatestErasure.Local().Format(date))
 	}
 }

@@ -167,13 +167,17 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 		return nil, err
 	}
 	// A data file put back by hand may hold officers erased since: erase
-	// them again before any message is handled against it. A failure is
-	// retried by the Eraser's Run.
-	reapplyCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	if _, err := w.eraser.ReapplyIfDue(reapplyCtx); err != nil {
-		log.Warn("re-applying recorded erasures failed; retrying once running", "err", err)
-	}
+	// them again before any message is handled against it. Until that
+	// succeeds the bot does not start (systemd starts it again, which
+	// retries): serving would answer from, and show staff, the erased data.
+	reapplyCtx, cancel := context.WithTimeout(context.Background(), startReapplyBound)
+	err = reapplyAtStart(reapplyCtx, w.eraser)
 	cancel()
+	if err != nil {
+		return nil, fmt.Errorf(a.tr(
+			"chưa xoá lại được dữ liệu của các cán bộ đã xoá trong tệp dữ liệu này (có lẽ được chép lại từ bản cũ): %w; bot không khởi động khi dữ liệu đã xoá còn đó, và sẽ thử lại khi được khởi động lại",
+			"could not erase again the officers erased since this data file was made (it was likely put back from an older copy): %w; the bot does not start while erased data is in it, and tries again when started again"), err)
+	}
 	// The reminders come before the router: /han, /theodoi, /bothoi and
 	// /support deadlines read the calendar and the follows through them.
 	if err := w.newReminders(cal); err != nil {
@@ -206,6 +210,18 @@ func wireBot(a *app, cfg Config, log *slog.Logger, botUsername func() string) (_
 		log.Info("outbox has unsent replies from before the stop", "depth", n, "oldest", oldest.Round(time.Second))
 	}
 	return w, nil
+}
+
+// startReapplyBound bounds the re-application of erasures at start. At
+// start no reader holds back the free-page scrub, so even thousands of
+// tickets take seconds; the bound only ends a hang, and is generous
+// because giving up means not starting.
+const startReapplyBound = 10 * time.Minute
+
+// reapplyAtStart is the start's re-application; tests make it fail.
+var reapplyAtStart = func(ctx context.Context, e *bot.Eraser) error {
+	_, err := e.ReapplyIfDue(ctx)
+	return err
 }
 
 // addCore adds the router and the outbox to g.
