@@ -11,11 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/mostvn/supportbot/tickets"
 )
 
 // ErasureRecord is one erasure as the register keeps it: never the
@@ -117,28 +120,16 @@ func createSalt(dir, path string) error {
 	if _, err := rand.Read(salt); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".salt-*")
-	if err != nil {
+	// Created only if missing, never replaced: another process that made
+	// the salt first wins, and both then read the same one.
+	err := tickets.CreateFileAtomic(path, 0o600, func(f *os.File) error {
+		_, err := f.Write(salt)
 		return err
+	})
+	if errors.Is(err, fs.ErrExist) {
+		return tickets.SyncDir(dir)
 	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(salt)
-	if err == nil {
-		err = tmp.Chmod(0o600)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, os.ErrExist) {
-		return err
-	}
-	return syncDir(dir)
+	return err
 }
 
 // readRecords reads the list file. A last line without its newline is the
@@ -242,7 +233,7 @@ func (r *ErasureRegister) append(line []byte) error {
 		return err
 	}
 	if created {
-		return syncDir(r.dir)
+		return tickets.SyncDir(r.dir)
 	}
 	return nil
 }
@@ -325,15 +316,4 @@ func (r *ErasureRegister) Latest() time.Time {
 		}
 	}
 	return t
-}
-
-// syncDir fsyncs a directory, so that a file created in it survives a
-// crash.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

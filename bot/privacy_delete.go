@@ -83,9 +83,9 @@ func (t *turn) confirmErase() error {
 	if err != nil {
 		return fmt.Errorf("request the erasure of %s:%s: %w", t.m.Channel, t.m.UserID, err)
 	}
-	if e := t.r.eraser; e != nil {
-		t.tx.OnCommit(e.Wake)
-	}
+	// RequestErase wakes the Erasers running on the database once t.tx
+	// commits.
+	//
 	// A toast, not a message: a message would wait out the chat's pacing
 	// behind the confirmation question, and the erasure, done by then,
 	// drops it from the outbox with the rest of the chat's.

@@ -17,19 +17,7 @@ import (
 // the erasure's follow-up drops at most its own unsent confirmation, never
 // the replies queued for the chat since.
 func TestEraseFollowUpKeepsRepliesToAnOfficerWhoCameBack(t *testing.T) {
-	db, err := tickets.OpenDB(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := tickets.NewStore(db, tickets.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{}) // not running: nothing leaves
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, st, out := openBotDB(t, t.TempDir()) // the outbox is not running: nothing leaves
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }

@@ -200,32 +200,16 @@ func splitFrontMatter(b []byte) (head, body []byte, ok bool) {
 	return b[:end], b[end:], true
 }
 
-// writeFileSynced replaces path with data: a temporary file beside it,
-// fsynced, renamed over it.
+// writeFileSynced replaces path with data, keeping its permissions,
+// through tickets.WriteFileAtomic: an erased file is never left half
+// written, and the erasure survives a crash.
 func writeFileSynced(path string, data []byte) error {
 	st, err := os.Stat(path)
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".erase-*")
-	if err != nil {
+	return tickets.WriteFileAtomic(path, st.Mode().Perm(), func(f *os.File) error {
+		_, err := f.Write(data)
 		return err
-	}
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(st.Mode().Perm())
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	})
 }

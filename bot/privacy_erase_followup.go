@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -166,35 +165,10 @@ func (e *Eraser) followUps(ctx context.Context) (left int, err error) {
 	return len(keys) - done, nil
 }
 
-// bucketOutboxQueue is the outbox's queue (package outbox's
-// outboxBucket), read by confirmationQueued.
-var bucketOutboxQueue = []byte("bot_outbox")
-
-// confirmationQueued reports whether the confirmation of follow-up f is
-// still in the outbox's queue as tx sees it. Only the items that carry
-// NoTrace (the erasures' confirmations) are decoded; one that cannot be
-// is not counted, as the outbox's Forget does not count it.
-func confirmationQueued(tx *bolt.Tx, f followUpRecord) bool {
-	b := tx.Bucket(bucketOutboxQueue)
-	if b == nil {
-		return false
-	}
-	found := false
-	_ = b.ForEach(func(_, v []byte) error {
-		if found || !bytes.Contains(v, []byte(`"no_trace":true`)) {
-			return nil
-		}
-		var it struct {
-			Reply Reply `json:"reply"`
-		}
-		if json.Unmarshal(v, &it) != nil {
-			return nil
-		}
-		r := it.Reply
-		found = r.NoTrace && r.Channel == f.Channel && r.ChatID == f.Chat
-		return nil
-	})
-	return found
+// confirmation matches the confirmation of follow-up f among the outbox's
+// replies (the erasures' confirmations are its only NoTrace items).
+func (f followUpRecord) confirmation(r Reply) bool {
+	return r.NoTrace && r.Channel == f.Channel && r.ChatID == f.Chat
 }
 
 // finishFollowUp finishes follow-up k once its confirmation has left the
@@ -204,7 +178,7 @@ func confirmationQueued(tx *bolt.Tx, f followUpRecord) bool {
 func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
 	// Polled every second while the confirmation waits: a read
 	// transaction says whether there is anything to do, so that the wait
-	// costs no write (and no fsync) and does not decode the whole outbox.
+	// costs no write (and no fsync) and decodes no bulk item (Queued).
 	wait := false
 	err = e.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketEraseFollowUps).Get(k)
@@ -212,8 +186,12 @@ func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
 		if v == nil || json.Unmarshal(v, &f) != nil {
 			return nil
 		}
-		wait = e.now().Before(f.Until) && confirmationQueued(tx, f)
-		return nil
+		if !e.now().Before(f.Until) {
+			return nil
+		}
+		var err error
+		wait, err = e.out.Queued(tx, f.confirmation)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("bot: erase follow-up %x: %w", k, err)
@@ -234,11 +212,7 @@ func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
 			finished = true
 			return b.Delete(k)
 		}
-		held := false
-		_, err := e.out.Forget(tx, outbox.Forget{Match: func(r Reply) bool {
-			held = held || r.NoTrace && r.Channel == f.Channel && r.ChatID == f.Chat
-			return false // only looking
-		}})
+		held, err := e.out.Queued(tx, f.confirmation)
 		if err != nil {
 			return fmt.Errorf("look at the outbox: %w", err)
 		}
@@ -250,9 +224,7 @@ func (e *Eraser) finishFollowUp(k []byte) (finished bool, err error) {
 			// chat is touched: what is queued for it now is owed to the
 			// officer since they wrote again, and the confirmation, being
 			// NoTrace, left no ref, limiter entry or dead letter behind.
-			_, err := e.out.Forget(tx, outbox.Forget{Match: func(r Reply) bool {
-				return r.NoTrace && r.Channel == f.Channel && r.ChatID == f.Chat
-			}})
+			_, err := e.out.Forget(tx, outbox.Forget{Match: f.confirmation})
 			if err != nil {
 				return fmt.Errorf("drop the confirmation: %w", err)
 			}

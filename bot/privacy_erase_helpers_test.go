@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -35,6 +36,67 @@ func newEraser(t *testing.T, db *bolt.DB, st *tickets.Store, out *bot.Outbox, re
 		t.Fatal(err)
 	}
 	return e
+}
+
+// openTicketStore opens the ticket database in dir, closed when the test
+// ends, and a ticket store over it.
+func openTicketStore(t *testing.T, dir string) (*bolt.DB, *tickets.Store) {
+	t.Helper()
+	db, err := tickets.OpenDB(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	st, err := tickets.NewStore(db, tickets.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, st
+}
+
+// openBotDB is openTicketStore with an outbox (not running) over the same
+// database.
+func openBotDB(t *testing.T, dir string) (*bolt.DB, *tickets.Store, *bot.Outbox) {
+	t.Helper()
+	db, st := openTicketStore(t, dir)
+	out, err := bot.NewOutbox(db, bot.OutboxOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, st, out
+}
+
+// restoreBackup copies the database backup into a fresh data directory,
+// as an operator restoring it does, and returns the directory.
+func restoreBackup(t *testing.T, backup string) string {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile(backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, tickets.DBFile), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// backUpAndErase backs h's database up (before the erasure), then erases
+// the officer erasedID through an eraser whose register is in a fresh
+// directory. It returns the backup's path and the register's directory.
+func backUpAndErase(t *testing.T, h *stHarness) (backup, regDir string) {
+	t.Helper()
+	backup = filepath.Join(t.TempDir(), "before.db")
+	if err := h.store.Backup(backup); err != nil {
+		t.Fatal(err)
+	}
+	regDir = t.TempDir()
+	e := newEraser(t, h.db, h.store, h.outbox, regDir, bot.EraserOptions{})
+	if _, err := e.Erase(context.Background(), bot.EraseRequest{Channel: bot.Telegram, UserID: erasedID, Why: "officer request",
+		By: tickets.Actor{Kind: tickets.ActorOfficer, ID: "telegram:" + erasedID}}); err != nil {
+		t.Fatal(err)
+	}
+	return backup, regDir
 }
 
 // runEraser runs e until the test ends.

@@ -3,8 +3,6 @@ package bot_test
 import (
 	"context"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -21,38 +19,9 @@ import (
 func TestReapplyErasesAnOfficerRestoredFromAnOlderCopy(t *testing.T) {
 	o := newErasedOfficer(t)
 	h := o.h
-	backup := filepath.Join(t.TempDir(), "before.db")
-	if err := h.store.Backup(backup); err != nil {
-		t.Fatal(err)
-	}
-	regDir := t.TempDir()
-	e := newEraser(t, h.db, h.store, h.outbox, regDir, bot.EraserOptions{})
-	if _, err := e.Erase(context.Background(), bot.EraseRequest{Channel: bot.Telegram, UserID: erasedID, Why: "officer request",
-		By: tickets.Actor{Kind: tickets.ActorOfficer, ID: "telegram:" + erasedID}}); err != nil {
-		t.Fatal(err)
-	}
+	backup, regDir := backUpAndErase(t, h)
 
-	restored := t.TempDir()
-	b, err := os.ReadFile(backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(restored, tickets.DBFile), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := tickets.OpenDB(restored)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := tickets.NewStore(db, tickets.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, st, out := openBotDB(t, restoreBackup(t, backup))
 	if got := tracesInDB(t, db, erasedNeedles...); len(got) == 0 {
 		t.Fatal("the restored copy holds nothing of the officer: the test proves nothing")
 	}
@@ -152,16 +121,7 @@ func officerRecordStored(t *testing.T, db *bolt.DB, user string) bool {
 func TestRunReerasesADatabaseCopiedBackByHand(t *testing.T) {
 	o := newErasedOfficer(t)
 	h := o.h
-	backup := filepath.Join(t.TempDir(), "before.db")
-	if err := h.store.Backup(backup); err != nil {
-		t.Fatal(err)
-	}
-	regDir := t.TempDir()
-	e := newEraser(t, h.db, h.store, h.outbox, regDir, bot.EraserOptions{})
-	if _, err := e.Erase(context.Background(), bot.EraseRequest{Channel: bot.Telegram, UserID: erasedID, Why: "officer request",
-		By: tickets.Actor{Kind: tickets.ActorOfficer, ID: "telegram:" + erasedID}}); err != nil {
-		t.Fatal(err)
-	}
+	backup, regDir := backUpAndErase(t, h)
 
 	// The bot starts again on its own file: nothing to re-apply.
 	logs := &syncBuffer{}
@@ -171,27 +131,7 @@ func TestRunReerasesADatabaseCopiedBackByHand(t *testing.T) {
 	}
 
 	// The operator copies the backup over the file and starts the bot.
-	dir := t.TempDir()
-	b, err := os.ReadFile(backup)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, tickets.DBFile), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	db, err := tickets.OpenDB(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := tickets.NewStore(db, tickets.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, st, out := openBotDB(t, restoreBackup(t, backup))
 	if got := tracesInDB(t, db, erasedNeedles...); len(got) == 0 {
 		t.Fatal("the copied file holds nothing of the officer: the test proves nothing")
 	}

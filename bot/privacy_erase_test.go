@@ -372,19 +372,7 @@ func registerRecords(t *testing.T, dir string) []bot.ErasureRecord {
 // A data directory only the command line has used holds tickets but no
 // inbox yet: erasing and re-applying work there all the same.
 func TestEraseOnADatabaseWithoutAnInbox(t *testing.T) {
-	db, err := tickets.OpenDB(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := tickets.NewStore(db, tickets.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := bot.NewOutbox(db, bot.OutboxOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, st, out := openBotDB(t, t.TempDir())
 	created, _, err := st.Create(tickets.NewTicket{Channel: "telegram", UserID: erasedID, ChatID: erasedID, UserName: erasedName,
 		Text: "quokkaform from the command line", Source: "telegram:1"})
 	if err != nil {

@@ -31,13 +31,14 @@ import (
 // the new one once, unasked (their agreement stands).
 const noticeVersion = 1
 
-// retentionMonth is the mean Gregorian month (365.2425 days / 12), as
-// SUPPORTBOT_RETENTION counts months.
-const retentionMonth = 2629746 * time.Second
+// Month is the mean Gregorian month (365.2425 days / 12), as retentions
+// (SUPPORTBOT_RETENTION) count months: 24 months is two years give or take
+// a day, never noticeably short of it.
+const Month = 2629746 * time.Second
 
 // DefaultRetention is how long a closed ticket keeps its officer's personal
 // data when RouterOptions.Retention is 0: 24 months.
-const DefaultRetention = 24 * retentionMonth
+const DefaultRetention = 24 * Month
 
 // bookkeepingKept is the longest the bot keeps the bookkeeping of a
 // conversation (answered questions, message links, failed and rejected
@@ -71,13 +72,34 @@ func noticeText(lang string, retention time.Duration) string {
 	return tr(lang, txtPrivacyNotice, keep, int(bookkeepingKept/(24*time.Hour)))
 }
 
-// durationWords says d in whole months when it is some, else in days
-// ("24 tháng", "730 days").
+// durationWords says d in whole months when it is some, else in days,
+// rounded, at least one ("24 tháng", "730 days").
 func durationWords(lang string, d time.Duration) string {
-	key, n := txtPrivacyDays, int64(max(1, (d+12*time.Hour)/(24*time.Hour)))
-	if d%retentionMonth == 0 {
-		key, n = txtPrivacyMonths, int64(d/retentionMonth)
+	if d%Month == 0 {
+		return countWords(lang, txtPrivacyMonths, int64(d/Month))
 	}
+	return countWords(lang, txtPrivacyDays, int64(max(1, (d+12*time.Hour)/(24*time.Hour))))
+}
+
+// RetentionWords says a retention for people in lang: in whole months
+// when it is some, else in whole days, else as a Go duration; 0 or less is
+// no limit ("24 tháng", "1 month", "730 days", "36h0m0s", "no limit"). An
+// unknown lang is Vietnamese.
+func RetentionWords(d time.Duration, lang string) string {
+	switch {
+	case d <= 0:
+		return tr(lang, txtPrivacyNoLimit)
+	case d%Month == 0:
+		return countWords(lang, txtPrivacyMonths, int64(d/Month))
+	case d%(24*time.Hour) == 0:
+		return countWords(lang, txtPrivacyDays, int64(d/(24*time.Hour)))
+	}
+	return d.String()
+}
+
+// countWords says n months or days (key) in lang: English says "1 month",
+// not "1 months"; Vietnamese has no plural.
+func countWords(lang string, key textKey, n int64) string {
 	s := tr(lang, key, n)
 	if lang == LangEN && n == 1 {
 		s = strings.TrimSuffix(s, "s")

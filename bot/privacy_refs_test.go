@@ -13,15 +13,7 @@ import (
 // the ticket holds personal data, and no longer once it is anonymised, so
 // that an erasure can always edit what the bot posted.
 func TestTicketRefsAreKeptUntilTheTicketIsAnonymised(t *testing.T) {
-	db, err := tickets.OpenDB(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	st, err := tickets.NewStore(db, tickets.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, st := openTicketStore(t, t.TempDir())
 	var id string
 	if err := st.Update(func(tx *tickets.Tx) error {
 		tk, _, err := tx.Create(tickets.NewTicket{Channel: "telegram", UserID: "42", ChatID: "42", Text: "Hỏi về đo lường"})

@@ -74,9 +74,10 @@ type RouterOptions struct {
 	// (the Eraser applies it): 0 means DefaultRetention, negative means
 	// no limit.
 	Retention time.Duration
-	// Eraser carries out the erasures officers confirm with /xoadulieu;
-	// the Router wakes it when a request commits. Nil: a request waits
-	// for whichever Eraser runs on the database.
+	// Eraser carries out the erasures officers confirm with /xoadulieu
+	// (RequestErase wakes every Eraser running on the database when a
+	// request commits); the Router wakes its follow-ups when a declined
+	// notice leaves a scrub owed. Nil: the scrub waits for a later one.
 	Eraser *Eraser
 }
 

@@ -14,6 +14,7 @@ const (
 	txtPrivacyKeepForever textKey = "privacy_keep_forever"
 	txtPrivacyMonths      textKey = "privacy_months"
 	txtPrivacyDays        textKey = "privacy_days"
+	txtPrivacyNoLimit     textKey = "privacy_no_limit" // a retention of 0: none
 	btnPrivacyAgree       textKey = "btn_privacy_agree"
 	btnPrivacyDecline     textKey = "btn_privacy_decline"
 	// txtPrivacyUpdate introduces the notice shown once, unasked, to an

@@ -12,6 +12,7 @@ var textsPrivacyEN = map[textKey]string{
 	txtPrivacyKeepForever: "Tickets are kept until you ask for them to be deleted",
 	txtPrivacyMonths:      "%d months",
 	txtPrivacyDays:        "%d days",
+	txtPrivacyNoLimit:     "no limit",
 	btnPrivacyAgree:       "Agree",
 	btnPrivacyDecline:     "Decline",
 	txtPrivacyUpdate:      "From now on I need your agreement to go on keeping your data. Your existing tickets are still followed up; new tickets need your agreement.",

@@ -12,6 +12,7 @@ var textsPrivacyVI = map[textKey]string{
 	txtPrivacyKeepForever: "Phiếu được lưu đến khi bạn yêu cầu xoá",
 	txtPrivacyMonths:      "%d tháng",
 	txtPrivacyDays:        "%d ngày",
+	txtPrivacyNoLimit:     "không giới hạn",
 	btnPrivacyAgree:       "Đồng ý",
 	btnPrivacyDecline:     "Không đồng ý",
 	txtPrivacyUpdate:      "Từ nay tôi cần bạn đồng ý trước khi tiếp tục lưu thông tin của bạn. Các phiếu đã có của bạn vẫn được theo dõi; phiếu mới cần bạn đồng ý.",

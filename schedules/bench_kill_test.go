@@ -3,7 +3,6 @@ package schedules_test
 import (
 	"context"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,22 +29,7 @@ import (
 // About 6 minutes: run it with -benchtime 1x.
 func BenchmarkReminderFanoutKill(b *testing.B) {
 	const chats = 10_000
-	cal, err := schedules.ParseCalendar("bench.yaml", []byte(remCalendarYAML))
-	if err != nil {
-		b.Fatal(err)
-	}
-	offs := make([]schedules.Officer, chats)
-	for i := range offs {
-		offs[i] = officer(strconv.Itoa(1_000_000+i), "Lào Cai", "Xã "+strconv.Itoa(i), schedules.AudienceCommune, "vi")
-	}
-	dir := schedules.DirectoryFunc(func(_ *bolt.Tx, fn func(schedules.Officer) error) error {
-		for _, o := range offs {
-			if err := fn(o); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	cal, dir := benchFanout(b, chats)
 	for b.Loop() {
 		fake := faketg.New(faketg.Options{EnforceLimits: true})
 		sender, err := telegram.NewSender(fake.Token(), fake.URL(), telegram.SenderOptions{})
@@ -133,14 +117,7 @@ func BenchmarkReminderFanoutKill(b *testing.B) {
 		stop(p2)
 		fake.Close()
 
-		perChat := map[int64]int{}
-		for _, s := range fake.Sent() {
-			perChat[s.ChatID]++
-		}
-		dups := 0
-		for _, n := range perChat {
-			dups += n - 1
-		}
+		perChat, dups := benchDelivered(fake)
 		b.ReportMetric(elapsed.Seconds(), "real_s")
 		b.ReportMetric(float64(chats-len(perChat)), "skipped")
 		b.ReportMetric(float64(dups), "duplicates")

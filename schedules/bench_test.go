@@ -2,7 +2,6 @@ package schedules_test
 
 import (
 	"context"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -27,10 +26,7 @@ import (
 // iteration: run it with -benchtime 1x.
 func BenchmarkReminderFanout(b *testing.B) {
 	const chats = 10_000
-	cal, err := schedules.ParseCalendar("bench.yaml", []byte(remCalendarYAML))
-	if err != nil {
-		b.Fatal(err)
-	}
+	cal, dir := benchFanout(b, chats)
 	for b.Loop() {
 		fake := faketg.New(faketg.Options{EnforceLimits: true})
 		db, err := bolt.Open(b.TempDir()+"/bot.db", 0o600, &bolt.Options{Timeout: time.Second})
@@ -57,20 +53,8 @@ func BenchmarkReminderFanout(b *testing.B) {
 		}
 		out.Register(bot.Telegram, sender, sender.Limits())
 
-		offs := make([]schedules.Officer, chats)
-		for i := range offs {
-			offs[i] = officer(strconv.Itoa(1_000_000+i), "Lào Cai", "Xã "+strconv.Itoa(i), schedules.AudienceCommune, "vi")
-		}
 		clk := &remClock{t: vn(2026, 12, 13, 7, 59)}
-		rem, err := schedules.New(db, schedules.Options{Calendar: cal, Outbox: out, Now: clk.Now,
-			Directory: schedules.DirectoryFunc(func(_ *bolt.Tx, fn func(schedules.Officer) error) error {
-				for _, o := range offs {
-					if err := fn(o); err != nil {
-						return err
-					}
-				}
-				return nil
-			})})
+		rem, err := schedules.New(db, schedules.Options{Calendar: cal, Outbox: out, Now: clk.Now, Directory: dir})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -98,14 +82,7 @@ func BenchmarkReminderFanout(b *testing.B) {
 		_ = db.Close()
 		fake.Close()
 
-		perChat := map[int64]int{}
-		for _, s := range fake.Sent() {
-			perChat[s.ChatID]++
-		}
-		dups := 0
-		for _, n := range perChat {
-			dups += n - 1
-		}
+		perChat, dups := benchDelivered(fake)
 		b.ReportMetric(elapsed.Seconds(), "real_s")
 		b.ReportMetric(fanout.Seconds(), "fanout_s")
 		b.ReportMetric(elapsed.Seconds()/(chats/30.0), "x_min")

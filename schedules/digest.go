@@ -249,7 +249,12 @@ func (d *Digest) Build(now time.Time) (outbox.Reply, error) {
 		return outbox.Reply{}, err
 	}
 	path := filepath.Join(digestDir(d.opts.DataDir), "tickets-14d-"+local.Format("2006-01-02")+".png")
-	if err := digestWriteFile(path, png); err != nil {
+	// Through a temporary file and a rename, so that an upload never reads
+	// half a chart.
+	if err := tickets.WriteFileAtomic(path, 0o600, func(f *os.File) error {
+		_, err := f.Write(png)
+		return err
+	}); err != nil {
 		return outbox.Reply{}, fmt.Errorf("schedules: digest: write chart: %w", err)
 	}
 	return outbox.Reply{
@@ -263,27 +268,6 @@ func digestTopic(t string) string {
 		return tickets.TopicOther
 	}
 	return t
-}
-
-// digestWriteFile writes data to path through a temporary file and a
-// rename, so that an upload never reads half a chart.
-func digestWriteFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".chart-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Chmod(tmp, 0o600); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // prune removes chart files older than digestChartsKept. Failures are

@@ -125,45 +125,20 @@ func forgetConfirmations(tx *bolt.Tx, officer string) (int, error) {
 		return 0, nil
 	}
 	own := append([]byte{0}, Unit{Kind: UnitOfficer, Officer: officer}.Key()...)
-	needle := []byte(officer)
-	var doomed [][]byte
-	rewrite := map[string][]byte{}
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if bytes.HasSuffix(k, own) {
-			doomed = append(doomed, bytes.Clone(k))
-			continue
-		}
-		if !bytes.Contains(v, needle) {
-			continue // names someone else: neither its unit nor who is the officer
-		}
-		var cf Confirmation
-		if json.Unmarshal(v, &cf) != nil {
-			continue // unreadable: ConfirmedTx reads it as confirmed by nobody
-		}
-		if cf.Unit.Kind == UnitOfficer && cf.Unit.Officer == officer {
-			doomed = append(doomed, bytes.Clone(k)) // a unit key of another form
-			continue
-		}
-		if cf.Who != officer {
-			continue
-		}
-		cf.Who = ""
-		nv, err := json.Marshal(cf)
-		if err != nil {
-			return 0, err
-		}
-		rewrite[string(k)] = nv
-	}
-	if err := deleteKeys(b, doomed); err != nil {
-		return 0, err
-	}
-	for k, v := range rewrite {
-		if err := b.Put([]byte(k), v); err != nil {
-			return 0, err
-		}
-	}
-	return len(doomed) + len(rewrite), nil
+	// A confirmation that names someone else (neither its unit nor who is
+	// the officer) is not decoded; one that cannot be is left, and
+	// ConfirmedTx reads it as confirmed by nobody.
+	return editEntries(b, []byte(officer), func(k []byte) bool { return bytes.HasSuffix(k, own) },
+		func(cf *Confirmation) edit {
+			switch {
+			case cf.Unit.Kind == UnitOfficer && cf.Unit.Officer == officer:
+				return dropEntry // a unit key of another form
+			case cf.Who != officer:
+				return keepEntry
+			}
+			cf.Who = ""
+			return rewriteEntry
+		})
 }
 
 // forgetEvents clears the officer's key from the events that hold it.
@@ -172,17 +147,8 @@ func forgetEvents(tx *bolt.Tx, officer string) (int, error) {
 	if b == nil {
 		return 0, nil
 	}
-	needle := []byte(officer)
-	rewrite := map[string][]byte{}
-	c := b.Cursor()
-	for k, v := c.First(); k != nil; k, v = c.Next() {
-		if !bytes.Contains(v, needle) {
-			continue // cheap: most events name someone else, or nobody
-		}
-		var e Event
-		if json.Unmarshal(v, &e) != nil {
-			continue
-		}
+	// Cheap: most events name someone else, or nobody, and are not decoded.
+	return editEntries(b, []byte(officer), nil, func(e *Event) edit {
 		changed := false
 		if e.Who == officer {
 			e.Who, changed = "", true
@@ -193,20 +159,10 @@ func forgetEvents(tx *bolt.Tx, officer string) (int, error) {
 			e.Unit, changed = &u, true
 		}
 		if !changed {
-			continue
+			return keepEntry
 		}
-		nv, err := json.Marshal(e)
-		if err != nil {
-			return 0, err
-		}
-		rewrite[string(k)] = nv
-	}
-	for k, v := range rewrite {
-		if err := b.Put([]byte(k), v); err != nil {
-			return 0, err
-		}
-	}
-	return len(rewrite), nil
+		return rewriteEntry
+	})
 }
 
 // forgetNotices deletes the rota notices naming user: keys
@@ -234,30 +190,67 @@ func forgetEscalations(tx *bolt.Tx, user string) (int, error) {
 	if b == nil {
 		return 0, nil
 	}
-	needle := []byte(user)
-	rewrite := map[string][]byte{}
+	return editEntries(b, []byte(user), nil, func(e *Escalation) edit {
+		if e.User != user {
+			return keepEntry
+		}
+		e.User = ""
+		return rewriteEntry
+	})
+}
+
+// edit is what editEntries does with an entry.
+type edit int
+
+const (
+	keepEntry    edit = iota // kept as it is
+	dropEntry                // deleted
+	rewriteEntry             // written back as edited
+)
+
+// editEntries deletes the entries of b whose key dropKey (if not nil)
+// names, then decodes as a T each other entry whose value holds needle and
+// asks fn what to do with it; an entry that holds no needle, or cannot be
+// decoded, is left. The changes are made after the scan (changing under a
+// cursor may skip keys). It returns how many entries it deleted or
+// rewrote.
+func editEntries[T any](b *bolt.Bucket, needle []byte, dropKey func(k []byte) bool, fn func(*T) edit) (int, error) {
+	var doomed [][]byte
+	type entry struct{ k, v []byte }
+	var rewrites []entry
 	c := b.Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if dropKey != nil && dropKey(k) {
+			doomed = append(doomed, bytes.Clone(k))
+			continue
+		}
 		if !bytes.Contains(v, needle) {
 			continue
 		}
-		var e Escalation
-		if json.Unmarshal(v, &e) != nil || e.User != user {
+		var x T
+		if json.Unmarshal(v, &x) != nil {
 			continue
 		}
-		e.User = ""
-		nv, err := json.Marshal(e)
-		if err != nil {
+		switch fn(&x) {
+		case dropEntry:
+			doomed = append(doomed, bytes.Clone(k))
+		case rewriteEntry:
+			nv, err := json.Marshal(&x)
+			if err != nil {
+				return 0, err
+			}
+			rewrites = append(rewrites, entry{bytes.Clone(k), nv})
+		}
+	}
+	if err := deleteKeys(b, doomed); err != nil {
+		return 0, err
+	}
+	for _, e := range rewrites {
+		if err := b.Put(e.k, e.v); err != nil {
 			return 0, err
 		}
-		rewrite[string(k)] = nv
 	}
-	for k, v := range rewrite {
-		if err := b.Put([]byte(k), v); err != nil {
-			return 0, err
-		}
-	}
-	return len(rewrite), nil
+	return len(doomed) + len(rewrites), nil
 }
 
 // deleteKeys deletes keys from b (collected first: deleting under a cursor

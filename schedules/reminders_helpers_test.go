@@ -1,8 +1,6 @@
 package schedules_test
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -34,20 +32,7 @@ type remOutbox struct{}
 var remOutboxBucket = []byte("test_rem_outbox")
 
 func (remOutbox) EnqueueTx(tx *bolt.Tx, rs ...outbox.Reply) error {
-	b, err := tx.CreateBucketIfNotExists(remOutboxBucket)
-	if err != nil {
-		return err
-	}
-	for _, r := range rs {
-		seq, _ := b.NextSequence()
-		k := make([]byte, 8)
-		binary.BigEndian.PutUint64(k, seq)
-		v, _ := json.Marshal(r)
-		if err := b.Put(k, v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return storeReplies(tx, remOutboxBucket, rs...)
 }
 
 // remCalendar is a test calendar: a yearly commune report due 20/12, a
@@ -159,25 +144,7 @@ func (e *remEnv) tick(t *testing.T, now time.Time) {
 // sent returns every reply queued so far.
 func (e *remEnv) sent(t *testing.T) []outbox.Reply {
 	t.Helper()
-	var out []outbox.Reply
-	err := e.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(remOutboxBucket)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(_, v []byte) error {
-			var r outbox.Reply
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return storedReplies(t, e.db, remOutboxBucket)
 }
 
 // byChat counts the reminders per chat whose button confirms deadline id.

@@ -1,8 +1,6 @@
 package schedules_test
 
 import (
-	"encoding/binary"
-	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -31,26 +29,7 @@ type slaOutbox struct{}
 var slaOutboxBucket = []byte("test_outbox")
 
 func (slaOutbox) EnqueueTx(tx *bolt.Tx, rs ...outbox.Reply) error {
-	b, err := tx.CreateBucketIfNotExists(slaOutboxBucket)
-	if err != nil {
-		return err
-	}
-	for _, r := range rs {
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		v, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		k := make([]byte, 8)
-		binary.BigEndian.PutUint64(k, seq)
-		if err := b.Put(k, v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return storeReplies(tx, slaOutboxBucket, rs...)
 }
 
 var _ schedules.StaffOutbox = slaOutbox{}
@@ -88,25 +67,7 @@ func (e *slaEnv) close(t *testing.T) {
 // sent returns every reply enqueued so far, in order.
 func (e *slaEnv) sent(t *testing.T) []outbox.Reply {
 	t.Helper()
-	var out []outbox.Reply
-	err := e.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(slaOutboxBucket)
-		if b == nil {
-			return nil
-		}
-		return b.ForEach(func(_, v []byte) error {
-			var r outbox.Reply
-			if err := json.Unmarshal(v, &r); err != nil {
-				return err
-			}
-			out = append(out, r)
-			return nil
-		})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return storedReplies(t, e.db, slaOutboxBucket)
 }
 
 // ticket creates a ticket at the clock's time.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,30 +24,12 @@ func (s *Store) Backup(path string) error {
 	if live, _ := filepath.Abs(s.db.Path()); live == abs {
 		return &ValidationError{Field: "backup path", Problem: "is the live database", Accepted: "another file"}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(abs), filepath.Base(abs)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("tickets: backup: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	err = s.view(func(tx *bolt.Tx) error {
-		_, err := tx.WriteTo(tmp)
-		return err
+	err = WriteFileAtomic(abs, 0o600, func(f *os.File) error {
+		return s.view(func(tx *bolt.Tx) error {
+			_, err := tx.WriteTo(f)
+			return err
+		})
 	})
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), abs)
-	}
-	if err == nil {
-		err = syncDir(filepath.Dir(abs))
-	}
 	if err != nil {
 		return fmt.Errorf("tickets: backup to %s: %w", path, err)
 	}
@@ -88,7 +69,7 @@ func Restore(backupPath, dataDir string) error {
 	}
 
 	tmp := live + ".restore-tmp"
-	if err := copyFile(backupPath, tmp); err != nil {
+	if err := CopyFile(backupPath, tmp); err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("tickets: restore: %w", err)
 	}
@@ -113,7 +94,7 @@ func Restore(backupPath, dataDir string) error {
 	if err := os.Rename(tmp, live); err != nil {
 		return fmt.Errorf("tickets: restore: put backup in place (current file kept as %s): %w", aside, err)
 	}
-	if err := syncDir(dataDir); err != nil {
+	if err := SyncDir(dataDir); err != nil {
 		return fmt.Errorf("tickets: restore: %w", err)
 	}
 	return nil
@@ -267,35 +248,6 @@ func holdLive(live, dataDir string) (*bolt.DB, error) {
 		return nil, nil
 	}
 	return nil, fmt.Errorf("tickets: restore: open %s: %w", live, err)
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 func exists(path string) bool {

@@ -56,24 +56,10 @@ func writeHWM(dataDir string, n uint64) error {
 		return nil
 	}
 	path := filepath.Join(dataDir, HWMFile)
-	tmp, err := os.CreateTemp(dataDir, HWMFile+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("tickets: high-water mark: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	_, err = tmp.WriteString(strconv.FormatUint(n, 10) + "\n")
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err == nil {
-		err = syncDir(dataDir)
-	}
+	err := WriteFileAtomic(path, 0o600, func(f *os.File) error {
+		_, err := f.WriteString(strconv.FormatUint(n, 10) + "\n")
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("tickets: high-water mark %s: %w", path, err)
 	}

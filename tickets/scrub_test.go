@@ -201,9 +201,7 @@ func TestScrubFreePagesErasesDeletedData(t *testing.T) {
 // (the end of the pages the newest meta counts) is zeroed too, including
 // a last page shorter than the others.
 func TestScrubFreePagesZerosBeyondHighWaterMark(t *testing.T) {
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, 50)
+	dir, db := newScrubFixture(t, 50)
 	var hwm int64
 	if err := db.View(func(tx *bolt.Tx) error { hwm = tx.Size(); return nil }); err != nil {
 		t.Fatal(err)
@@ -249,9 +247,7 @@ func TestScrubFreePagesZerosBeyondHighWaterMark(t *testing.T) {
 // scrubs.
 func TestScrubFreePagesWaitsForOlderReaders(t *testing.T) {
 	const secret = "Đỗ Thị Đang Được Đọc, thôn Bốn"
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, 50)
+	dir, db := newScrubFixture(t, 50)
 	if err := db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(scrubBucket).Put([]byte("officer"), []byte(secret))
 	}); err != nil {
@@ -297,18 +293,12 @@ func TestScrubFreePagesWaitsForOlderReaders(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("scrub after the reader left: %v", err)
 	}
-	if found := fileHolds(t, dir, secret); len(found) > 0 {
-		t.Fatalf("the file still holds %q", found)
-	}
-	checkTree(t, db)
-	assertLive(t, db, 50)
+	assertScrubbed(t, db, dir, "", 50, secret)
 }
 
 // A context already ended stops the scrub before it writes anything.
 func TestScrubFreePagesCancelledContext(t *testing.T) {
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, 20)
+	dir, db := newScrubFixture(t, 20)
 	if err := db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(scrubBucket).Delete(liveKey(3))
 	}); err != nil {
@@ -630,9 +620,7 @@ func deleteKeys(t testing.TB, db *bolt.DB, keys [][]byte) {
 // during it reads back whole, and bbolt finds the tree sound.
 func TestScrubFreePagesWritersCommitBetweenPasses(t *testing.T) {
 	const live = 200
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, live)
+	dir, db := newScrubFixture(t, live)
 	deleteKeys(t, db, putSecrets(t, db, 4*tickets.ScrubPassWrite))
 	if len(fileHolds(t, dir, secretMark)) == 0 {
 		t.Fatal("before the scrub the file does not hold the deleted data: the test shows nothing")
@@ -694,11 +682,7 @@ func TestScrubFreePagesWritersCommitBetweenPasses(t *testing.T) {
 	if len(written) < 2 {
 		t.Fatalf("%d commits between passes (%d passes): the test shows nothing", len(written), st.Passes)
 	}
-	if found := fileHolds(t, dir, secretMark, "secret/"); len(found) > 0 {
-		t.Fatalf("after the scrub the file still holds %q", found)
-	}
-	checkTree(t, db)
-	assertLive(t, db, live)
+	assertScrubbed(t, db, dir, "after the scrub ", live, secretMark, "secret/")
 	assertKept := func(db *bolt.DB) {
 		t.Helper()
 		err := db.View(func(tx *bolt.Tx) error {
@@ -725,9 +709,7 @@ func TestScrubFreePagesWritersCommitBetweenPasses(t *testing.T) {
 // Each pass writes at most ScrubPassWrite bytes, so that a writer waits
 // for that much at most; the stats add the passes up.
 func TestScrubFreePagesBoundsEachPass(t *testing.T) {
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, 100)
+	dir, db := newScrubFixture(t, 100)
 	deleteKeys(t, db, putSecrets(t, db, 3*tickets.ScrubPassWrite+tickets.ScrubPassWrite/2))
 
 	var perPass []int64 // bytes written by each pass
@@ -760,20 +742,14 @@ func TestScrubFreePagesBoundsEachPass(t *testing.T) {
 	if st.MaxLock <= 0 || st.MaxLock > st.Took {
 		t.Errorf("MaxLock %v, Took %v: the longest hold is one of those summed", st.MaxLock, st.Took)
 	}
-	if found := fileHolds(t, dir, secretMark); len(found) > 0 {
-		t.Fatalf("after the scrub the file still holds %q", found)
-	}
-	checkTree(t, db)
-	assertLive(t, db, 100)
+	assertScrubbed(t, db, dir, "after the scrub ", 100, secretMark)
 }
 
 // A context that ends between passes stops the scrub there: it returns
 // ctx's error with what the passes before did, durable, and the next scrub
 // finishes the work.
 func TestScrubFreePagesStopsBetweenPasses(t *testing.T) {
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, 100)
+	dir, db := newScrubFixture(t, 100)
 	deleteKeys(t, db, putSecrets(t, db, 3*tickets.ScrubPassWrite))
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -789,11 +765,7 @@ func TestScrubFreePagesStopsBetweenPasses(t *testing.T) {
 		t.Fatal("the scrub stopped after one pass left none of the deleted data: the test shows nothing")
 	}
 	st = scrub(t, db)
-	if found := fileHolds(t, dir, secretMark); len(found) > 0 {
-		t.Fatalf("after the next scrub (%+v) the file still holds %q", st, found)
-	}
-	checkTree(t, db)
-	assertLive(t, db, 100)
+	assertScrubbed(t, db, dir, fmt.Sprintf("after the next scrub (%+v) ", st), 100, secretMark)
 }
 
 // Every pass waits for older readers as the first does: a reader that
@@ -802,9 +774,7 @@ func TestScrubFreePagesStopsBetweenPasses(t *testing.T) {
 // (until ctx ends) rather than zero them.
 func TestScrubFreePagesWaitsForOlderReadersBetweenPasses(t *testing.T) {
 	const late = "Hoàng Thị Xoá Giữa Chừng, thôn Năm"
-	dir := t.TempDir()
-	db := openScrubDB(t, dir)
-	putLive(t, db, 50)
+	dir, db := newScrubFixture(t, 50)
 	secrets := putSecrets(t, db, 2*tickets.ScrubPassWrite)
 	// After the secrets in the file: pages the first pass does not reach.
 	if err := db.Update(func(tx *bolt.Tx) error {
@@ -852,9 +822,5 @@ func TestScrubFreePagesWaitsForOlderReadersBetweenPasses(t *testing.T) {
 	old = nil
 
 	scrub(t, db)
-	if found := fileHolds(t, dir, secretMark, late); len(found) > 0 {
-		t.Fatalf("after the reader left and a scrub, the file still holds %q", found)
-	}
-	checkTree(t, db)
-	assertLive(t, db, 50)
+	assertScrubbed(t, db, dir, "after the reader left and a scrub, ", 50, secretMark, late)
 }

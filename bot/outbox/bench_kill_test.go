@@ -1,12 +1,8 @@
 package outbox_test
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,26 +35,8 @@ func BenchmarkOutboxKillMidBroadcast(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		killed := make(chan struct{})
-		var once sync.Once
-		var accepted atomic.Int64
-		o1.Register(outbox.Telegram, outbox.SenderFunc(func(ctx context.Context, r outbox.Reply) (string, bool, error) {
-			select {
-			case <-killed:
-				return "", true, errors.New("killed")
-			default:
-			}
-			id, retry, err := fake.Send(ctx, r)
-			if err == nil && accepted.Add(1) == killAt {
-				once.Do(func() {
-					if err := db1.View(func(tx *bolt.Tx) error { return tx.CopyFile(filepath.Join(dir, "second.db"), 0o600) }); err != nil {
-						b.Error(err)
-					}
-					close(killed)
-				})
-			}
-			return id, retry, err
-		}), l)
+		s1, killed := obKillingSender(b, db1, filepath.Join(dir, "second.db"), killAt, fake.Send, nil)
+		o1.Register(outbox.Telegram, s1, l)
 		rs := make([]outbox.Reply, chats)
 		for i := range rs {
 			rs[i] = outbox.Reply{Channel: outbox.Telegram, ChatID: fmt.Sprint(300000 + i), Text: "Thông báo", Bulk: true}

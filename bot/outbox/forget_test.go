@@ -482,24 +482,8 @@ func (c *fgClock) next(t *testing.T) fgWaitReq {
 // goes.
 func TestOutboxForgetHoldsASendUntilTheErasureCommits(t *testing.T) {
 	db := obTempDB(t)
-	clk := &fgClock{t: obEpoch, asked: make(chan fgWaitReq, 64)}
-	confirmed := newOBCounter(1)
-	o, err := outbox.New(db, outbox.Options{Now: clk.Now, After: clk.After, Workers: 1,
-		OnSent: func(_ *bolt.Tx, r outbox.Reply, _ string) error {
-			if r.Text == "your data was erased" {
-				confirmed.add()
-			}
-			return nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &obSender{now: clk.Now, fail: func(r outbox.Reply, call int) (bool, error) {
-		if r.Text == "secret" && call == 1 {
-			return true, obRetryAfter{time.Second}
-		}
-		return false, nil
-	}}
+	o, clk, confirmed := fgClockedOutbox(t, db, "your data was erased")
+	s := fg429Sender(clk, time.Second, func(r outbox.Reply, call int) bool { return r.Text == "secret" && call == 1 })
 	o.Register(outbox.Telegram, s, outbox.Limits{})
 	if err := o.Enqueue(obReply(fgChat, "secret")); err != nil {
 		t.Fatal(err)
@@ -542,10 +526,7 @@ func TestOutboxForgetHoldsASendUntilTheErasureCommits(t *testing.T) {
 		}
 	}()
 	fgWait(t, confirmed.done, "the confirmation")
-	var texts []string
-	for _, c := range s.Calls() {
-		texts = append(texts, c.Reply.Text)
-	}
+	texts := fgSentTexts(s)
 	if !slices.Equal(texts, []string{"secret", "your data was erased"}) {
 		t.Errorf("sent %q, want the refused secret and the confirmation", texts)
 	}
@@ -678,24 +659,8 @@ func TestOutboxForgetRefusesOtherTransactions(t *testing.T) {
 // the confirmation goes without any wait ending.
 func TestOutboxForgetConfirmationDoesNotWaitForTheForgotten(t *testing.T) {
 	db := obTempDB(t)
-	clk := &fgClock{t: obEpoch, asked: make(chan fgWaitReq, 64)}
-	confirmed := newOBCounter(1)
-	o, err := outbox.New(db, outbox.Options{Now: clk.Now, After: clk.After, Workers: 1,
-		OnSent: func(_ *bolt.Tx, r outbox.Reply, _ string) error {
-			if r.Text == "your data was erased" {
-				confirmed.add()
-			}
-			return nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &obSender{now: clk.Now, fail: func(r outbox.Reply, _ int) (bool, error) {
-		if r.Text == "secret" {
-			return true, obRetryAfter{time.Hour}
-		}
-		return false, nil
-	}}
+	o, clk, confirmed := fgClockedOutbox(t, db, "your data was erased")
+	s := fg429Sender(clk, time.Hour, func(r outbox.Reply, _ int) bool { return r.Text == "secret" })
 	o.Register(outbox.Telegram, s, outbox.Limits{})
 	if err := o.Enqueue(obReply(fgChat, "secret")); err != nil {
 		t.Fatal(err)
@@ -706,10 +671,7 @@ func TestOutboxForgetConfirmationDoesNotWaitForTheForgotten(t *testing.T) {
 	}
 	fgForgetAndConfirm(t, db, o, fgChat, "your data was erased") // no wait is ever ended from here on
 	fgWait(t, confirmed.done, "the confirmation")
-	var texts []string
-	for _, c := range s.Calls() {
-		texts = append(texts, c.Reply.Text)
-	}
+	texts := fgSentTexts(s)
 	if !slices.Equal(texts, []string{"secret", "your data was erased"}) {
 		t.Errorf("sent %q, want the refused secret once and the confirmation", texts)
 	}
@@ -721,24 +683,8 @@ func TestOutboxForgetConfirmationDoesNotWaitForTheForgotten(t *testing.T) {
 // would have ended.
 func TestOutboxForgetDoesNotDelayWhatFollows(t *testing.T) {
 	db := obTempDB(t)
-	clk := &fgClock{t: obEpoch, asked: make(chan fgWaitReq, 64)}
-	noted := newOBCounter(1)
-	o, err := outbox.New(db, outbox.Options{Now: clk.Now, After: clk.After, Workers: 1,
-		OnSent: func(_ *bolt.Tx, r outbox.Reply, _ string) error {
-			if r.Text == "SLA: first response late" {
-				noted.add()
-			}
-			return nil
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &obSender{now: clk.Now, fail: func(r outbox.Reply, _ int) (bool, error) {
-		if strings.HasPrefix(r.Text, "relay") {
-			return true, obRetryAfter{time.Hour}
-		}
-		return false, nil
-	}}
+	o, clk, noted := fgClockedOutbox(t, db, "SLA: first response late")
+	s := fg429Sender(clk, time.Hour, func(r outbox.Reply, _ int) bool { return strings.HasPrefix(r.Text, "relay") })
 	o.Register(outbox.Slack, s, outbox.Limits{})
 	relay := outbox.Reply{Channel: outbox.Slack, ChatID: fgTriage, Thread: "1.1", ThreadRef: "triage:HT-1",
 		TicketID: "HT-1", Text: "relay: secret words"}
@@ -751,7 +697,7 @@ func TestOutboxForgetDoesNotDelayWhatFollows(t *testing.T) {
 	if w := clk.next(t); w.d != time.Hour {
 		t.Fatalf("the outbox waits %v, want the 429's hour", w.d)
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	err := db.Update(func(tx *bolt.Tx) error {
 		_, err := o.Forget(tx, outbox.Forget{Channel: outbox.Telegram, ChatID: fgChat, Match: fgRelays})
 		return err
 	})
@@ -759,10 +705,7 @@ func TestOutboxForgetDoesNotDelayWhatFollows(t *testing.T) {
 		t.Fatal(err)
 	}
 	fgWait(t, noted.done, "the SLA note") // no wait is ever ended
-	var texts []string
-	for _, c := range s.Calls() {
-		texts = append(texts, c.Reply.Text)
-	}
+	texts := fgSentTexts(s)
 	if !slices.Equal(texts, []string{"relay: secret words", "SLA: first response late"}) {
 		t.Errorf("sent %q, want the refused relay once and the note", texts)
 	}

@@ -4,11 +4,8 @@ package outbox_test
 // process's rate limiter.
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -92,32 +89,13 @@ func TestOutboxLimitsHoldAcrossKill(t *testing.T) {
 	// from the fake.
 	db1 := obOpenDB(t, filepath.Join(dir, "first.db"))
 	defer db1.Close()
-	killed := make(chan struct{})
-	var once sync.Once
 	o1, err := outbox.New(db1, outbox.Options{Now: clk1.Now, After: clk1.After, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var accepted atomic.Int64
 	var killTime time.Time
-	o1.Register(outbox.Telegram, outbox.SenderFunc(func(ctx context.Context, r outbox.Reply) (string, bool, error) {
-		select {
-		case <-killed:
-			return "", true, errors.New("killed")
-		default:
-		}
-		id, retry, err := fake.Send(ctx, r)
-		if err == nil && accepted.Add(1) == killAt {
-			once.Do(func() {
-				if err := db1.View(func(tx *bolt.Tx) error { return tx.CopyFile(filepath.Join(dir, "second.db"), 0o600) }); err != nil {
-					t.Error(err)
-				}
-				killTime = clk1.Now()
-				close(killed)
-			})
-		}
-		return id, retry, err
-	}), outbox.TelegramLikeLimits())
+	s1, killed := obKillingSender(t, db1, filepath.Join(dir, "second.db"), killAt, fake.Send, func() { killTime = clk1.Now() })
+	o1.Register(outbox.Telegram, s1, outbox.TelegramLikeLimits())
 	for r := range rounds {
 		obQueueRound(t, o1, chats, r)
 	}

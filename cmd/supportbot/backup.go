@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -159,7 +158,7 @@ func restoreErased(ctx context.Context, a *app, cfg Config, file string) (*reapp
 	}
 	defer os.RemoveAll(scratch)
 	erased := filepath.Join(scratch, tickets.DBFile)
-	if err := copyFile(file, erased); err != nil {
+	if err := tickets.CopyFileNew(file, erased); err != nil {
 		return nil, fmt.Errorf("restore: %w", err)
 	}
 	e, _, closeDB, err := openEraser(a, cfg, scratch)
@@ -193,26 +192,3 @@ func reapplyFailed(a *app, err error) error {
 		"Không áp dụng lại được các lần xoá dữ liệu cá nhân lên bản sao lưu, nên chưa khôi phục gì; sửa nguyên nhân rồi chạy lại lệnh.",
 		"The erasures of personal data could not be applied to the backup, so nothing was restored; fix the cause and run restore again."))
 }
-
-// copyFile copies src to dst (created 0600) and fsyncs it.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-func dirOf(path string) string { return filepath.Dir(path) }

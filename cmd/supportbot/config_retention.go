@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mostvn/supportbot/bot"
 )
 
 // SUPPORTBOT_RETENTION: how long a closed ticket keeps its officer's
@@ -12,10 +14,8 @@ import (
 // months or days, which Go durations cannot say, hence "24mo" and "730d".
 
 const (
-	day = 24 * time.Hour
-	// month is the mean Gregorian month (365.2425 days / 12): 24mo is two
-	// years give or take a day, never noticeably short of it.
-	month = 2629746 * time.Second
+	day   = 24 * time.Hour
+	month = bot.Month // 24mo is two years give or take a day
 	// minRetention refuses "24m" (Go reads minutes) meant as months, and
 	// any setting that would anonymise a ticket before its officer could
 	// answer the resolution or staff could reopen it.
@@ -71,29 +71,6 @@ func formatRetention(d time.Duration) string {
 		return strconv.FormatInt(int64(d/month), 10) + "mo"
 	case d%day == 0:
 		return strconv.FormatInt(int64(d/day), 10) + "d"
-	}
-	return d.String()
-}
-
-// retentionWords is d for people, in lang ("24 tháng", "730 days").
-func retentionWords(d time.Duration, lang string) string {
-	tr := func(vi, en string) string {
-		if lang == "en" {
-			return en
-		}
-		return vi
-	}
-	switch {
-	case d <= 0:
-		return tr("không giới hạn", "no limit")
-	case d == month:
-		return tr("1 tháng", "1 month")
-	case d%month == 0:
-		return fmt.Sprintf(tr("%d tháng", "%d months"), d/month)
-	case d == day:
-		return tr("1 ngày", "1 day")
-	case d%day == 0:
-		return fmt.Sprintf(tr("%d ngày", "%d days"), d/day)
 	}
 	return d.String()
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"testing"
 	"time"
+
+	"github.com/mostvn/supportbot/bot"
 )
 
 // The retention reads as people write it: one month, not "1 months";
@@ -19,10 +21,10 @@ func TestRetentionWords(t *testing.T) {
 		{36 * time.Hour, "36h0m0s", "36h0m0s"},
 		{0, "no limit", "không giới hạn"},
 	} {
-		if got := retentionWords(c.d, "en"); got != c.en {
+		if got := bot.RetentionWords(c.d, "en"); got != c.en {
 			t.Errorf("en %v: %q, want %q", c.d, got, c.en)
 		}
-		if got := retentionWords(c.d, "vi"); got != c.vi {
+		if got := bot.RetentionWords(c.d, "vi"); got != c.vi {
 			t.Errorf("vi %v: %q, want %q", c.d, got, c.vi)
 		}
 	}

@@ -134,7 +134,7 @@ func collectPrivacy(cfg Config, reg *bot.ErasureRegister) (privacyStatus, error)
 // writePrivacyStatus prints ps as lines of status's table.
 func writePrivacyStatus(a *app, w io.Writer, ps privacyStatus) {
 	const date = "2006-01-02"
-	ret := a.tr("phiếu đã đóng được ẩn danh sau ", "closed tickets anonymised after ") + retentionWords(ps.retention, a.lang)
+	ret := a.tr("phiếu đã đóng được ẩn danh sau ", "closed tickets anonymised after ") + bot.RetentionWords(ps.retention, a.lang)
 	if ps.retention <= 0 {
 		ret = a.tr("phiếu đã đóng giữ nguyên (không giới hạn)", "closed tickets kept whole (no limit)")
 	}

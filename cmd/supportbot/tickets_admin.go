@@ -37,7 +37,8 @@ func ticketsExportCommand() *command {
 					if *output == "" {
 						return exportRecorded(a, st, a.stdout, *format)
 					}
-					return writeFileAtomic(*output, func(f *os.File) error { return exportRecorded(a, st, f, *format) })
+					// 0600: an export holds personal data.
+					return tickets.WriteFileAtomic(*output, 0o600, func(f *os.File) error { return exportRecorded(a, st, f, *format) })
 				})
 			}
 		},
@@ -121,29 +122,4 @@ func ticketsPromoteCommand() *command {
 			}
 		},
 	}
-}
-
-// writeFileAtomic writes path through a temporary file renamed into place,
-// so path never holds half an export.
-func writeFileAtomic(path string, fill func(f *os.File) error) (err error) {
-	f, err := os.CreateTemp(dirOf(path), ".supportbot-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = fill(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }
